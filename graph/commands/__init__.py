@@ -1,0 +1,1 @@
+"""One module per CLI command; graph/cli.py parses arguments and maps errors to exit codes."""

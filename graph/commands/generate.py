@@ -1,0 +1,46 @@
+"""`biopipelines generate`: one request through the graph, the workflow and report.json written to --out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from langchain_core.messages import HumanMessage
+
+from graph.report import build_report, exit_code, prepare_out_dir, write_workflow
+from graph.request_input import read_request
+from graph.settings import load_settings
+from graph.state import RunContext
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    settings = load_settings(args.profile, overrides={"max_attempts": args.max_attempts})
+    query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
+    out = Path(args.out).expanduser()
+    prepare_out_dir(out, args.force)
+
+    from graph.builder import build_graph
+
+    graph = build_graph(settings)
+    state: dict = {}
+    for mode, chunk in graph.stream({"messages": [HumanMessage(query)]}, context=RunContext(),
+                                    stream_mode=["updates", "values"]):
+        if mode == "updates" and not args.json:
+            for node in chunk:
+                print(f"  [{node}] done", file=sys.stderr, flush=True)
+        elif mode == "values":
+            state = chunk
+
+    report = build_report(state, settings.profile.name)
+    files = state.get("files", {})
+    if files:
+        write_workflow(out, files, report)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(report["answer"])
+        if files:
+            print(f"Wrote {len(files) + 1} files to {out} (status: {report['status']}).")
+    return exit_code(report["status"])

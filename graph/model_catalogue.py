@@ -1,0 +1,76 @@
+"""config/models.yaml: the seed strategy's models, their architecture facts and cloud prices."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from graph.errors import ConfigError
+from graph.settings import CONFIG_DIR, read_yaml
+
+
+class Architecture(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    layers: int
+    attention_heads: int
+    kv_heads: int
+    head_dim: int
+    hidden_size: int
+    context_length: int
+
+
+class CatalogueModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    params_b: float = Field(gt=0)
+    license: str
+    roles: list[str]
+    architecture: Architecture
+    source: str
+    embedding_dim: int | None = None
+    embedded_package: str | None = None
+
+
+class Price(BaseModel):
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+
+
+class CloudModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    provider: str
+    base_url: str
+    api_key_env: str
+    price_per_mtok: Price
+
+
+class ModelCatalogue(BaseModel):
+    models: list[CatalogueModel]
+    cloud_models: list[CloudModel] = Field(default_factory=list)
+
+    def model(self, model_id: str) -> CatalogueModel | None:
+        return next((m for m in self.models if m.id == model_id), None)
+
+    def cloud(self, model_id: str) -> CloudModel:
+        found = next((m for m in self.cloud_models if m.id == model_id), None)
+        if found is None:
+            known = ", ".join(m.id for m in self.cloud_models)
+            raise ConfigError(f"cloud model {model_id!r} is not in config/models.yaml cloud_models (known: {known})")
+        return found
+
+
+def load_catalogue(path: Path | None = None) -> ModelCatalogue:
+    path = path or CONFIG_DIR / "models.yaml"
+    try:
+        return ModelCatalogue.model_validate(read_yaml(path))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> ModelCatalogue:
+    return load_catalogue()

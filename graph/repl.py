@@ -1,0 +1,156 @@
+"""`biopipelines chat`: a conversation persisted by LangGraph's SQLite checkpointer.
+
+Every turn is checkpointed as it runs, so Ctrl-C, EOF or a rejected turn never lose the thread: `--thread ID`
+resumes it. Node progress is printed as each node finishes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import uuid
+from pathlib import Path
+
+from langchain_core.messages import HumanMessage
+
+from graph.errors import UserError
+from graph.report import build_report, prepare_out_dir, write_workflow
+from graph.request_input import check_request
+from graph.settings import Settings, load_settings
+from graph.state import RunContext
+
+HELP = """commands:
+  /help          this help
+  /save DIR      write the last workflow (and report.json) to DIR (new or empty)
+  /new           start a new thread
+  /profile [P]   show the profile, or switch to profile P (name or YAML path) for the next turns
+  /quit          leave (the thread is kept; resume with --thread)
+anything else is a request: describe an analysis, refine the last workflow, or ask a question."""
+
+
+class ChatSession:
+    def __init__(self, settings: Settings, db: Path, thread: str | None, out=sys.stdout) -> None:
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        db.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(db), check_same_thread=False)
+        self.saver = SqliteSaver(self._conn)
+        self.settings = settings
+        self.thread = thread or uuid.uuid4().hex[:12]
+        self.out = out
+        self._build()
+
+    def _build(self) -> None:
+        from graph.builder import build_graph
+
+        self.graph = build_graph(self.settings, checkpointer=self.saver)
+
+    @property
+    def config(self) -> dict:
+        return {"configurable": {"thread_id": self.thread}}
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def values(self) -> dict:
+        return self.graph.get_state(self.config).values
+
+    def greet(self, resumed: bool) -> None:
+        state = self.values()
+        turns = state.get("turn", 0)
+        if resumed and turns:
+            self.say(f"resumed thread {self.thread}: {turns} earlier turn(s).")
+            last = state.get("answer")
+            if last:
+                self.say(f"last answer: {last}")
+        else:
+            self.say(f"thread {self.thread} (resume later with: biopipelines chat --thread {self.thread})")
+        self.say("type /help for commands.")
+
+    def ask(self, text: str) -> None:
+        request = check_request(text, self.settings.profile.max_request_chars)
+        for update in self.graph.stream({"messages": [HumanMessage(request)]}, self.config, context=RunContext(),
+                                        stream_mode="updates"):
+            for node, change in update.items():
+                route = (change or {}).get("routes", [None])[-1] if isinstance(change, dict) else None
+                detail = f" ({route.tier}, {route.latency_ms:.0f} ms)" if route else ""
+                self.say(f"  · {node}{detail}")
+        state = self.values()
+        self.say(state.get("answer", ""))
+        if state.get("files"):
+            self.say(f"[{state.get('status')}] {len(state['files'])} files ready: /save DIR writes them.")
+
+    def save(self, target: str) -> None:
+        state = self.values()
+        if not state.get("files"):
+            raise UserError("no workflow in this thread yet")
+        out = Path(target).expanduser()
+        prepare_out_dir(out, force=False)
+        write_workflow(out, state["files"], build_report(state, self.settings.profile.name))
+        self.say(f"wrote {len(state['files']) + 1} files to {out}")
+
+    def command(self, line: str) -> bool:
+        """Run a /command; False means quit."""
+        name, _, arg = line.partition(" ")
+        arg = arg.strip()
+        if name in ("/quit", "/exit"):
+            return False
+        if name == "/help":
+            self.say(HELP)
+        elif name == "/new":
+            self.thread = uuid.uuid4().hex[:12]
+            self.say(f"new thread {self.thread}")
+        elif name == "/save":
+            if not arg:
+                raise UserError("usage: /save DIR")
+            self.save(arg)
+        elif name == "/profile":
+            if arg:
+                self.settings = load_settings(arg)
+                self._build()
+            self.say(f"profile {self.settings.profile.name} ({self.settings.profile_source})")
+        elif name == "/state":
+            state = self.values()
+            self.say(json.dumps({"turn": state.get("turn"), "status": state.get("status")}))
+        else:
+            raise UserError(f"unknown command {name}; /help lists them")
+        return True
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    settings = load_settings(args.profile)
+    db = Path(args.db).expanduser() if args.db else settings.checkpoint_db
+    session = ChatSession(settings, db, args.thread)
+    session.greet(resumed=bool(args.thread))
+    try:
+        while True:
+            try:
+                line = input("you> ").strip()
+            except EOFError:
+                break
+            except KeyboardInterrupt:
+                session.say("")
+                break
+            if not line:
+                continue
+            try:
+                if line.startswith("/"):
+                    if not session.command(line):
+                        break
+                else:
+                    session.ask(line)
+            except UserError as exc:
+                session.say(f"error: {exc}")
+            except KeyboardInterrupt:
+                session.say("interrupted; the thread is kept. Ask again or /quit.")
+            except Exception as exc:  # one line, and the conversation goes on
+                session.say(f"internal error: {type(exc).__name__}: {str(exc)[:200]}; the thread is kept.")
+    finally:
+        session.say(f"thread {session.thread} saved (resume with: biopipelines chat --thread {session.thread})")
+        session.close()
+    return 0

@@ -1,0 +1,38 @@
+"""Routing: pure functions of state. Their Literal return types let LangGraph (and Studio) draw every edge."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from graph.state import AgentState
+
+
+def route_after_safety_in(state: AgentState) -> Literal["intent", "safety_out"]:
+    return "safety_out" if state.get("status") == "refused" else "intent"
+
+
+def route_after_intent(state: AgentState) -> Literal["planner", "bio_expert", "math_expert", "safety_out"]:
+    if state.get("status"):  # clarification, refusal or a direct reply was decided by the intent node
+        return "safety_out"
+    intent = state["intent"].intent
+    if intent == "explain":
+        return "bio_expert"
+    if intent == "statistics":
+        return "math_expert"
+    return "planner"
+
+
+def route_after_planner(state: AgentState) -> Literal["coder", "safety_out"]:
+    return "safety_out" if state.get("status") == "unsupported" or not state.get("plan") else "coder"
+
+
+def route_after_validator(state: AgentState) -> Literal["coder", "docs"]:
+    """The self-heal loop: back to the coder while checks fail, attempts remain, and a retry can change anything."""
+    checks = state.get("validation", [])
+    if checks and all(c.ok for c in checks):
+        return "docs"
+    if state.get("attempts", 0) >= state.get("max_attempts", 3):
+        return "docs"
+    if state.get("coder_tier") == "offline":  # the library rendering is deterministic: a retry would repeat it
+        return "docs"
+    return "coder"

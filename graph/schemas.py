@@ -1,0 +1,98 @@
+"""Pydantic types shared by the state, the nodes' structured output and report.json."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Tier = Literal["local", "cloud", "offline"]
+Status = Literal["validated", "invalid", "refused", "not_a_workflow", "unsupported", "needs_clarification"]
+IntentName = Literal[
+    "generate_workflow", "modify_workflow", "explain", "statistics", "validate_workflow", "plan_deployment",
+    "data_search", "job_management", "smalltalk", "unsafe", "unknown",
+]
+
+
+class RouteEntry(BaseModel):
+    """Who served one node call, and at what cost."""
+
+    node: str
+    tier: Tier
+    model: str
+    endpoint: str | None = None
+    latency_ms: float
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    fallback_reason: str | None = None
+    turn: int = 0
+
+
+class SafetyVerdict(BaseModel):
+    verdict: Literal["allow", "allow_with_redaction", "refuse"] = "allow"
+    reasons: list[str] = Field(default_factory=list, description="Matched rule ids or guard categories")
+    message: str = ""
+
+
+class Entities(BaseModel):
+    organism: str | None = None
+    genome_build: str | None = None
+    read_layout: Literal["paired", "single"] | None = None
+    strandedness: Literal["unstranded", "forward", "reverse"] | None = None
+    tools_requested: list[str] = Field(default_factory=list)
+    tools_excluded: list[str] = Field(default_factory=list)
+    sample_count: int | None = None
+    conditions: list[str] = Field(default_factory=list)
+    input_paths: list[str] = Field(default_factory=list)
+    accessions: list[str] = Field(default_factory=list)
+
+
+class IntentResult(BaseModel):
+    """The intent node's structured output (both tiers)."""
+
+    intent: IntentName
+    analysis_type: str | None = Field(None, description="A recipe slug from the module library, or null")
+    confidence: float = Field(ge=0.0, le=1.0)
+    entities: Entities = Field(default_factory=Entities)
+    needs_clarification: bool = False
+    clarifying_question: str | None = None
+
+
+class StepChoice(BaseModel):
+    step: str
+    module: str
+    tool: str
+    reason: str = ""
+
+
+class WorkflowPlan(BaseModel):
+    """A recipe with its choices made: what the coder renders."""
+
+    recipe: str
+    title: str
+    steps: list[StepChoice]
+    read_layout: Literal["paired", "single"] = "paired"
+    organism: str | None = None
+    genome_build: str | None = None
+    config: dict = Field(default_factory=dict, description="Values written to config/config.yaml")
+    samples: list[dict] = Field(default_factory=list, description="Rows of config/samples.tsv")
+    notes: list[str] = Field(default_factory=list)
+
+
+class CheckResult(BaseModel):
+    check: str
+    ok: bool
+    details: str = ""
+
+
+class Citation(BaseModel):
+    card: str
+    title: str
+
+
+class ExpertAnswer(BaseModel):
+    """A bio or math expert's answer, grounded in knowledge cards where possible."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)

@@ -1,0 +1,172 @@
+"""Profiles and settings.
+
+Precedence, highest first: explicit argument / LangGraph runtime context > environment (BIOPIPELINES_*) >
+profile YAML > built-in defaults. Secrets never live here: an endpoint names the environment variable that holds
+its key (`api_key_env`), and the key is read only when a client is built.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from graph.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO_ROOT / "config"
+PROFILES_DIR = CONFIG_DIR / "profiles"
+DEFAULT_PROFILE = "offline"
+
+Role = Literal["intent", "planner", "coder", "validator", "analysis", "math", "bio", "docs", "embeddings", "safety"]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+StructuredMethod = Literal["json_schema", "function_calling", "json_object"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EndpointConfig(_Strict):
+    """One OpenAI-compatible server (a vLLM process, a llama.cpp server...)."""
+
+    url: str = Field(description="Base URL including /v1, e.g. http://gpu1:8001/v1")
+    model: str = Field(description="Served model name (vllm --served-model-name)")
+    structured_output: StructuredMethod = Field(
+        "json_schema", description="vLLM takes json_schema; llama.cpp needs function_calling or json_object")
+    api_key_env: str | None = Field(None, description="Environment variable holding the API key, if any")
+    timeout_s: float = Field(60.0, gt=0)
+    connect_timeout_s: float = Field(5.0, gt=0)
+    max_tokens: int = Field(1024, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")
+
+
+class CloudConfig(_Strict):
+    """A cloud fallback model; its provider facts come from models.yaml `cloud_models`."""
+
+    model: str
+    structured_output: StructuredMethod = "function_calling"
+    timeout_s: float = Field(60.0, gt=0)
+    max_tokens: int = Field(2048, gt=0)
+
+
+class RoleConfig(_Strict):
+    model_id: str | None = Field(None, description="Catalogue id in config/models.yaml")
+    endpoints: list[EndpointConfig] = Field(default_factory=list)
+    cloud: CloudConfig | None = None
+    temperature: float = 0.0
+
+
+class Profile(_Strict):
+    name: str
+    description: str = ""
+    allow_cloud: bool = False
+    max_attempts: int = Field(3, ge=1, le=10)
+    time_budget_s: float = Field(300.0, gt=0)
+    max_request_chars: int = Field(20_000, gt=0)
+    validation_timeout_s: float = Field(120.0, gt=0)
+    coder_offline_fallback: bool = Field(
+        True, description="When the LLM coder's last attempt still fails validation, render from the module library")
+    roles: dict[Role, RoleConfig] = Field(default_factory=dict)
+
+    def role(self, role: str) -> RoleConfig:
+        return self.roles.get(role, RoleConfig())  # type: ignore[arg-type]
+
+
+class Settings(BaseModel):
+    """What the graph and CLI run with: a resolved profile plus where it came from."""
+
+    profile: Profile
+    profile_source: str
+    checkpoint_db: Path = Path.home() / ".biopipelines" / "threads.sqlite"
+
+
+_ENV_OVERRIDES: dict[str, str] = {
+    "BIOPIPELINES_MAX_ATTEMPTS": "max_attempts",
+    "BIOPIPELINES_ALLOW_CLOUD": "allow_cloud",
+    "BIOPIPELINES_TIME_BUDGET_S": "time_budget_s",
+    "BIOPIPELINES_MAX_REQUEST_CHARS": "max_request_chars",
+}
+
+
+def resolve_profile_path(name_or_path: str) -> Path:
+    """A profile is a name under config/profiles/ or a path to a YAML file."""
+    candidate = Path(name_or_path).expanduser()
+    if candidate.suffix in {".yaml", ".yml"} or os.sep in name_or_path:
+        if not candidate.is_file():
+            raise ConfigError(f"profile file not found: {candidate}")
+        return candidate
+    path = PROFILES_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
+        raise ConfigError(f"unknown profile {name_or_path!r}; known profiles: {known} (or pass a path to a YAML file)")
+    return path
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}:{where}: YAML syntax error: {problem}") from None
+
+
+def _first_validation_problem(path: Path, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{path}: {key}: {err['msg']}{more}"
+
+
+def load_profile(name_or_path: str) -> tuple[Profile, Path]:
+    path = resolve_profile_path(name_or_path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a profile must be a YAML mapping, got {type(data).__name__}")
+    data.setdefault("name", path.stem)
+    try:
+        return Profile.model_validate(data), path
+    except ValidationError as exc:
+        raise ConfigError(_first_validation_problem(path, exc)) from None
+
+
+def load_settings(
+    profile: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve settings with the documented precedence."""
+    env = os.environ if env is None else env
+    name = profile or env.get("BIOPIPELINES_PROFILE") or DEFAULT_PROFILE
+    base, path = load_profile(name)
+    merged = base.model_dump()
+    for var, key in _ENV_OVERRIDES.items():
+        if env.get(var):
+            merged[key] = env[var]
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            merged[key] = value
+    try:
+        resolved = Profile.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"setting {key}: {err['msg']} (from environment or arguments over {path})") from None
+    db = env.get("BIOPIPELINES_CHECKPOINT_DB")
+    extra = {"checkpoint_db": Path(db).expanduser()} if db else {}
+    return Settings(profile=resolved, profile_source=str(path), **extra)

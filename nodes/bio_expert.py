@@ -1,0 +1,42 @@
+"""bio_expert: methods and biology questions, grounded in the knowledge cards.
+
+LLM tier: the bio role's model answers from the retrieved cards and may cite only those. Offline tier: an extractive
+answer composed from the best-matching card passages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from graph.schemas import ExpertAnswer
+from graph.state import AgentState
+from graph.tiers import call_structured
+from nodes.common import now, run_context
+from nodes.deps import NodeDeps
+from nodes.experts import CONTEXT_HITS, answer_text, citation_check, format_context
+from nodes.prompts import render_prompt
+
+NODE = "bio_expert"
+ROLE = "bio"
+
+
+class BioExpertNode:
+    def __init__(self, deps: NodeDeps) -> None:
+        self.deps = deps
+
+    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+        from nodes.offline.bio_expert import answer_biology
+
+        started = now()
+        question = state["request"]
+        retriever = self.deps.retriever
+        hits = retriever.search(question, k=CONTEXT_HITS)
+        served = call_structured(
+            self.deps.tiers(ROLE, run_context(runtime)), ExpertAnswer,
+            [SystemMessage(render_prompt("bio_expert", context=format_context(hits))), HumanMessage(question)],
+            offline=lambda: answer_biology(question, retriever), role=ROLE, check=citation_check(hits))
+        answer: ExpertAnswer = served.value
+        return {"expert": answer, "answer": answer_text(answer), "status": "not_a_workflow",
+                "routes": [served.route(NODE, started, state["turn"])]}

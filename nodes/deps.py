@@ -1,0 +1,87 @@
+"""What nodes are given: settings, the model factory, and lazily loaded offline resources.
+
+Heavy resources (the embedder, the retrieval index, the module library) load on first use, so compiling the graph
+(Studio imports it) costs nothing, and the offline tier pays for them once per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable
+
+from graph.models import ModelFactory, TierModel
+from graph.schemas import CheckResult
+from graph.settings import Settings, load_settings
+from graph.state import RunContext
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from library import Library
+    from nodes.offline.intent import OfflineIntentClassifier
+    from rag.retriever import Retriever
+
+Validate = Callable[[dict[str, str], float], list[CheckResult]]
+
+
+def _default_validate(files: dict[str, str], timeout_s: float) -> list[CheckResult]:
+    from validation import validate_files
+
+    return validate_files(files, timeout_s=timeout_s)
+
+
+@dataclass
+class NodeDeps:
+    settings: Settings
+    models: ModelFactory
+    validate: Validate = _default_validate
+    embeddings_override: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _profile_factories: dict[str, ModelFactory] = field(default_factory=dict, repr=False)
+
+    # -- models ------------------------------------------------------------------------------------------------
+    def tiers(self, role: str, context: RunContext | dict | None = None) -> list[TierModel]:
+        return self.models_for(context).tiers(role)
+
+    def models_for(self, context: RunContext | dict | None) -> ModelFactory:
+        """The factory for a run: the builder's, unless the run's context names another profile."""
+        profile = context.get("profile") if isinstance(context, dict) else getattr(context, "profile", None)
+        if not profile or profile == self.settings.profile.name:
+            return self.models
+        with self._lock:
+            if profile not in self._profile_factories:
+                self._profile_factories[profile] = ModelFactory(load_settings(profile))
+            return self._profile_factories[profile]
+
+    def max_attempts(self, context: RunContext | dict | None) -> int:
+        value = context.get("max_attempts") if isinstance(context, dict) else getattr(context, "max_attempts", None)
+        return int(value) if value else self.settings.profile.max_attempts
+
+    # -- offline resources ---------------------------------------------------------------------------------------
+    @cached_property
+    def embeddings(self) -> "Embeddings":
+        if self.embeddings_override is not None:
+            return self.embeddings_override
+        from rag.embeddings import load_embeddings
+
+        return load_embeddings(self.settings)
+
+    @cached_property
+    def library(self) -> "Library":
+        from library import load_library
+
+        return load_library()
+
+    @cached_property
+    def intent_classifier(self) -> "OfflineIntentClassifier":
+        from nodes.offline.intent import OfflineIntentClassifier
+
+        return OfflineIntentClassifier(self.embeddings)
+
+    @cached_property
+    def retriever(self) -> "Retriever":
+        from rag.retriever import Retriever
+
+        return Retriever.for_embeddings(self.embeddings)

@@ -1,0 +1,81 @@
+"""docs: the generated workflow's README, and the turn's summary answer.
+
+The README is rendered from a template (offline tier). The docs model, when configured, writes only the overview
+paragraph; the steps, commands, validation results and citations always come from the plan and the checks.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from graph.schemas import CheckResult, WorkflowPlan
+from graph.state import AgentState
+from graph.tiers import call_structured
+from nodes.common import now, run_context
+from nodes.deps import NodeDeps
+from nodes.prompts import render_prompt
+from nodes.schemas import DocsOverview
+from nodes.validator import all_passed
+
+NODE = "docs"
+ROLE = "docs"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), keep_trailing_newline=True,
+                              trim_blocks=False, autoescape=False, undefined=jinja2.StrictUndefined)
+
+
+def offline_overview(plan: WorkflowPlan) -> str:
+    tools = ", ".join(dict.fromkeys(s.tool for s in plan.steps))
+    layout = "paired-end" if plan.read_layout == "paired" else "single-end"
+    where = f" for {plan.organism} ({plan.genome_build})" if plan.organism and plan.genome_build else ""
+    return (f"This Snakemake workflow performs {plan.title.lower()}{where} on {layout} reads, using {tools}. "
+            "Every step runs in its own pinned conda environment, every tunable value is in config/config.yaml, "
+            "and the SLURM profile in profiles/slurm sets per-rule resources.")
+
+
+def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[dict], checks: list[CheckResult],
+                  attempts: int, layout: list[str]) -> str:
+    return _environment().get_template("workflow_readme.md.j2").render(
+        plan=plan, overview=overview.strip(), request=request.replace("\n", " "), steps=steps, checks=checks,
+        validated=all_passed(checks), attempts=attempts, layout=layout)
+
+
+def summary_answer(plan: WorkflowPlan, validated: bool, attempts: int, checks: list[CheckResult]) -> str:
+    tools = " -> ".join(dict.fromkeys(s.tool for s in plan.steps))
+    if validated:
+        return f"{plan.title}: {tools}. Validated by snakemake --lint and a dry run ({attempts} attempt(s))."
+    failed = "; ".join(f"{c.check}: {c.details.splitlines()[0] if c.details else 'failed'}" for c in checks if not c.ok)
+    return f"{plan.title}: {tools}. Validation FAILED after {attempts} attempt(s): {failed}"
+
+
+class DocsNode:
+    def __init__(self, deps: NodeDeps) -> None:
+        self.deps = deps
+
+    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+        started = now()
+        plan: WorkflowPlan = state["plan"]
+        checks = state.get("validation", [])
+        served = call_structured(
+            self.deps.tiers(ROLE, run_context(runtime)), DocsOverview,
+            [SystemMessage(render_prompt("docs", plan=plan.model_dump_json(include={"title", "steps", "organism"}))),
+             HumanMessage(state["request"])],
+            offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE)
+        files = dict(state.get("files", {}))
+        steps = [self.deps.library.step_facts(step) for step in plan.steps]
+        layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]
+        files["README.md"] = render_readme(state["request"], plan, served.value.overview, steps, checks,
+                                           state.get("attempts", 0), sorted(layout))
+        validated = all_passed(checks)
+        return {"files": files, "status": "validated" if validated else "invalid",
+                "answer": summary_answer(plan, validated, state.get("attempts", 0), checks),
+                "routes": [served.route(NODE, started, state["turn"])]}

@@ -1,0 +1,62 @@
+"""planner: turn the intent into a WorkflowPlan from the module library's recipe.
+
+LLM tier: the planner model advises which of the recipe's allowed modules to use (it cannot invent tools: advice
+naming a tool the recipe cannot use is rejected). Offline tier: the library's own choice from the entities.
+Either way the library builds the plan, so every plan is made of vetted modules. An analysis the library cannot
+serve ends the turn with status `unsupported` and an honest answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from graph.schemas import Entities, IntentResult
+from graph.state import AgentState
+from graph.tiers import call_structured, offline_route
+from nodes.common import now, run_context
+from nodes.deps import NodeDeps
+from nodes.prompts import render_prompt
+from nodes.schemas import PlanAdvice
+
+NODE = "planner"
+ROLE = "planner"
+
+
+def merge_advice(entities: Entities, advice: PlanAdvice) -> Entities:
+    requested = list(dict.fromkeys(entities.tools_requested + [t.lower() for t in advice.tools_requested]))
+    excluded = list(dict.fromkeys(entities.tools_excluded + [t.lower() for t in advice.tools_excluded]))
+    excluded = [t for t in excluded if t not in requested]  # what the user asked for wins
+    return entities.model_copy(update={"tools_requested": requested, "tools_excluded": excluded})
+
+
+class PlannerNode:
+    def __init__(self, deps: NodeDeps) -> None:
+        self.deps = deps
+
+    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+        from library import UnsupportedAnalysis
+
+        started = now()
+        intent: IntentResult = state["intent"]
+        previous = state.get("plan") if intent.intent == "modify_workflow" else None
+        analysis_type = intent.analysis_type or (previous.recipe if previous else None)
+        library = self.deps.library
+        try:
+            if not library.has_recipe(analysis_type):
+                library.plan(analysis_type, intent.entities, previous)  # raises the honest explanation
+            system = render_prompt("planner", analysis_type=analysis_type,
+                                   steps=library.describe_recipe(analysis_type),
+                                   entities=intent.entities.model_dump_json(exclude_defaults=True))
+            # A ValueError (UnsupportedAnalysis is one) rejects the model's advice and sends the call down the chain.
+            served = call_structured(
+                self.deps.tiers(ROLE, run_context(runtime)), PlanAdvice,
+                [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
+                check=lambda advice: library.plan(analysis_type, merge_advice(intent.entities, advice), previous)
+                and advice)
+            plan = library.plan(analysis_type, merge_advice(intent.entities, served.value), previous)
+        except UnsupportedAnalysis as exc:
+            route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
+            return {"status": "unsupported", "answer": str(exc), "routes": [route]}
+        return {"plan": plan, "routes": [served.route(NODE, started, state["turn"])]}

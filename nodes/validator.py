@@ -1,0 +1,47 @@
+"""validator: real checks on the coder's files (static screen, `snakemake --lint`, a dry run on `.test`).
+
+The checks are deterministic and always run. When the validator role has a model, it adds a review as one more
+check that is informational only: a model never overrides a failing Snakemake check, nor fails a passing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from graph.schemas import CheckResult
+from graph.state import AgentState
+from graph.tiers import call_structured, offline_route
+from nodes.coder import format_draft
+from nodes.common import now, run_context
+from nodes.deps import NodeDeps
+from nodes.prompts import load_prompt
+from nodes.schemas import Review
+
+NODE = "validator"
+ROLE = "validator"
+
+
+def all_passed(checks: list[CheckResult]) -> bool:
+    return bool(checks) and all(c.ok for c in checks)
+
+
+class ValidatorNode:
+    def __init__(self, deps: NodeDeps) -> None:
+        self.deps = deps
+
+    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+        started = now()
+        checks = self.deps.validate(state.get("files", {}), self.deps.settings.profile.validation_timeout_s)
+        tiers = self.deps.tiers(ROLE, run_context(runtime))
+        if not tiers:
+            return {"validation": checks, "routes": [offline_route(NODE, started, state["turn"],
+                                                                   "no model configured for role 'validator'")]}
+        served = call_structured(
+            tiers, Review, [SystemMessage(load_prompt("validator_review")), HumanMessage(format_draft(state["files"]))],
+            offline=Review, role=ROLE)
+        if served.tier != "offline":
+            concerns = "; ".join(served.value.concerns) or "no concerns"
+            checks = checks + [CheckResult(check="llm_review", ok=True, details=f"advisory only: {concerns}")]
+        return {"validation": checks, "routes": [served.route(NODE, started, state["turn"])]}

@@ -1,0 +1,20 @@
+"""A graph-shape snapshot: any change to nodes or edges must update tests/unit/snapshots/graph.mmd on purpose."""
+
+from pathlib import Path
+
+from graph import build_graph
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "graph.mmd"
+
+
+def test_graph_shape_matches_snapshot():
+    drawn = build_graph().get_graph().draw_mermaid()
+    assert drawn == SNAPSHOT.read_text(), "graph shape changed; if intended, regenerate the snapshot"
+
+
+def test_module_level_graph_is_compiled_for_studio():
+    from graph import graph
+
+    assert set(graph.get_graph().nodes) == {
+        "__start__", "safety_in", "intent", "planner", "coder", "validator", "bio_expert", "math_expert", "docs",
+        "safety_out", "__end__"}
