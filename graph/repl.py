@@ -16,7 +16,7 @@ from pathlib import Path
 from langchain_core.messages import HumanMessage
 
 from graph.errors import UserError
-from graph.report import build_report, prepare_out_dir, write_workflow
+from graph.report import WORKFLOW_STATUSES, build_report, prepare_out_dir, write_workflow
 from graph.request_input import check_request
 from graph.settings import Settings, load_settings
 from graph.state import RunContext
@@ -79,8 +79,8 @@ class ChatSession:
                 self.say(f"  · {node}{detail}")
         state = self.values()
         self.say(state.get("answer", ""))
-        if state.get("files"):
-            self.say(f"[{state.get('status')}] {len(state['files'])} files ready: /save DIR writes them.")
+        if state.get("status") in WORKFLOW_STATUSES:
+            self.say(f"[{state['status']}] {len(state['files'])} files ready: /save DIR writes them.")
 
     def save(self, target: str) -> None:
         state = self.values()

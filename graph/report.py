@@ -12,6 +12,7 @@ from graph.state import AgentState, turn_routes
 
 EXIT_CODES = {"validated": 0, "invalid": 3}
 NO_WORKFLOW_EXIT = 4
+WORKFLOW_STATUSES = ("validated", "invalid")
 
 
 def exit_code(status: str | None) -> int:
@@ -20,9 +21,10 @@ def exit_code(status: str | None) -> int:
 
 def build_report(state: AgentState, profile: str) -> dict[str, Any]:
     intent = state.get("intent")
-    plan = state.get("plan") if state.get("status") in ("validated", "invalid") else None
+    made_workflow = state.get("status") in WORKFLOW_STATUSES
+    plan = state.get("plan") if made_workflow else None
     routes = turn_routes(state)
-    files = state.get("files", {})
+    files = state.get("files", {}) if made_workflow else {}
     return {
         "status": state.get("status"),
         "request": state.get("request", ""),

@@ -49,8 +49,8 @@ class RunContext:
     max_attempts: int | None = None
 
 
+# `plan` and `files` survive a turn: a follow-up refines them, and /save writes the last workflow.
 PER_TURN_RESET: dict = {
-    "files": {},
     "validation": [],
     "attempts": 0,
     "coder_tier": None,

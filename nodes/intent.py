@@ -39,6 +39,20 @@ def check_intent(result: IntentResult) -> IntentResult:
     return result
 
 
+def reconcile(model: IntentResult, offline: IntentResult, veto_confidence: float) -> IntentResult:
+    """Accept the model's answer unless a confident offline reading contradicts it.
+
+    Entities the offline extractor found verbatim in the request win; the model fills only what it left empty.
+    """
+    check_intent(model)
+    if offline.confidence >= veto_confidence and (model.intent, model.analysis_type) != (
+            offline.intent, offline.analysis_type):
+        raise ValueError(f"contradicts the offline reading {offline.intent}/{offline.analysis_type} "
+                         f"(confidence {offline.confidence:.2f})")
+    found = offline.entities.model_dump(exclude_defaults=True)
+    return model.model_copy(update={"entities": model.entities.model_copy(update=found)})
+
+
 def resolve_follow_up(result: IntentResult, has_plan: bool) -> IntentResult:
     """A modification needs an earlier plan; without one it is a new request."""
     if result.intent == "modify_workflow" and not has_plan:
@@ -72,9 +86,11 @@ class IntentNode:
         system = render_prompt(
             "intent", analysis_types="\n".join(f"  {s}" for s in analysis_type_slugs()),
             previous_plan=plan.model_dump_json(include={"recipe", "steps", "read_layout"}) if plan else "none")
+        offline = self.deps.intent_classifier.classify(request)  # cheap, and the check on the model's answer
+        veto = self.deps.settings.profile.intent_veto_confidence
         served = call_structured(
             self.deps.tiers(ROLE, run_context(runtime)), IntentResult,
             [SystemMessage(system), HumanMessage(request)],
-            offline=lambda: self.deps.intent_classifier.classify(request), role=ROLE, check=check_intent)
+            offline=lambda: offline, role=ROLE, check=lambda result: reconcile(result, offline, veto))
         result = resolve_follow_up(served.value, has_plan=plan is not None)
         return {"intent": result, **reply_for(result), "routes": [served.route(NODE, started, state["turn"])]}

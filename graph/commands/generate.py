@@ -9,7 +9,7 @@ from pathlib import Path
 
 from langchain_core.messages import HumanMessage
 
-from graph.report import build_report, exit_code, prepare_out_dir, write_workflow
+from graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out_dir, write_workflow
 from graph.request_input import read_request
 from graph.settings import load_settings
 from graph.state import RunContext
@@ -34,7 +34,7 @@ def run_generate(args: argparse.Namespace) -> int:
             state = chunk
 
     report = build_report(state, settings.profile.name)
-    files = state.get("files", {})
+    files = state.get("files", {}) if report["status"] in WORKFLOW_STATUSES else {}
     if files:
         write_workflow(out, files, report)
     if args.json:

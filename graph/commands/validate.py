@@ -10,11 +10,11 @@ from graph.errors import UserError
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from validation import validate_dir
-
     path = Path(args.directory).expanduser()
     if not (path / "workflow" / "Snakefile").is_file():
         raise UserError(f"{path} has no workflow/Snakefile; point at a generated workflow directory")
+    from validation import validate_dir
+
     checks = validate_dir(path, timeout_s=args.timeout)
     ok = all(c.ok for c in checks)
     if args.json:
