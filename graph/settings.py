@@ -75,7 +75,7 @@ class Profile(_Strict):
     max_request_chars: int = Field(20_000, gt=0)
     validation_timeout_s: float = Field(120.0, gt=0)
     intent_veto_confidence: float = Field(
-        0.9, ge=0, le=1, description="An intent model's answer that contradicts the offline classifier at or above "
+        0.85, ge=0, le=1, description="An intent model's answer that contradicts the offline classifier at or above "
         "this confidence is rejected (the offline tier then serves, and the route entry says why)")
     coder_offline_fallback: bool = Field(
         True, description="When the LLM coder's last attempt still fails validation, render from the module library")

@@ -33,11 +33,15 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=False, autoescape=False, undefined=jinja2.StrictUndefined)
 
 
+def analysis_steps(plan: WorkflowPlan) -> list:
+    """The plan's steps in pipeline order, with reference preparation (index builds...) last."""
+    return sorted(plan.steps, key=lambda s: s.step.startswith("ref_"))
+
+
 def offline_overview(plan: WorkflowPlan) -> str:
-    tools = ", ".join(dict.fromkeys(s.tool for s in plan.steps))
+    tools = ", ".join(dict.fromkeys(s.tool for s in analysis_steps(plan)))
     layout = "paired-end" if plan.read_layout == "paired" else "single-end"
-    where = f" for {plan.organism} ({plan.genome_build})" if plan.organism and plan.genome_build else ""
-    return (f"This Snakemake workflow performs {plan.title.lower()}{where} on {layout} reads, using {tools}. "
+    return (f"This Snakemake workflow runs {plan.title} on {layout} reads, using {tools}. "
             "Every step runs in its own pinned conda environment, every tunable value is in config/config.yaml, "
             "and the SLURM profile in profiles/slurm sets per-rule resources.")
 
@@ -50,7 +54,7 @@ def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[d
 
 
 def summary_answer(plan: WorkflowPlan, validated: bool, attempts: int, checks: list[CheckResult]) -> str:
-    tools = " -> ".join(dict.fromkeys(s.tool for s in plan.steps))
+    tools = " -> ".join(dict.fromkeys(s.tool for s in analysis_steps(plan) if not s.step.startswith("ref_")))
     if validated:
         return f"{plan.title}: {tools}. Validated by snakemake --lint and a dry run ({attempts} attempt(s))."
     failed = "; ".join(f"{c.check}: {c.details.splitlines()[0] if c.details else 'failed'}" for c in checks if not c.ok)
@@ -71,7 +75,7 @@ class DocsNode:
              HumanMessage(state["request"])],
             offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE)
         files = dict(state.get("files", {}))
-        steps = [self.deps.library.step_facts(step) for step in plan.steps]
+        steps = [self.deps.library.step_facts(step) for step in analysis_steps(plan)]
         layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]
         files["README.md"] = render_readme(state["request"], plan, served.value.overview, steps, checks,
                                            state.get("attempts", 0), sorted(layout))

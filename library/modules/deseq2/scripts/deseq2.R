@@ -1,0 +1,70 @@
+# DESeq2 differential expression for one contrast of the design factor.
+# Counts come either from a featureCounts matrix or from Salmon quant.sf files summarised to genes with tximport.
+log <- file(snakemake@log[[1]], open = "wt")
+sink(log)
+sink(log, type = "message")
+
+suppressPackageStartupMessages({
+    library(DESeq2)
+    library(BiocParallel)
+})
+
+# transcript -> gene table from the GTF, with version suffixes removed so Ensembl and GENCODE names both match
+read_tx2gene <- function(gtf) {
+    cols <- read.delim(gtf, header = FALSE, comment.char = "#", quote = "", stringsAsFactors = FALSE,
+                       colClasses = c("NULL", "NULL", "character", rep("NULL", 5), "character"))
+    attrs <- cols[cols[[1]] == "transcript", 2]
+    tx <- sub('.*transcript_id "([^"]+)".*', "\\1", attrs)
+    gene <- sub('.*gene_id "([^"]+)".*', "\\1", attrs)
+    unique(data.frame(tx = sub("\\.[0-9]+$", "", tx), gene = gene))
+}
+
+ids <- unlist(snakemake@params[["samples"]])
+sheet <- read.delim(snakemake@input[["samples"]], stringsAsFactors = FALSE, check.names = FALSE)
+rownames(sheet) <- sheet$sample
+coldata <- sheet[ids, , drop = FALSE]
+
+contrast <- unlist(snakemake@params[["contrast"]])  # factor, numerator level, reference level
+factor_name <- contrast[1]
+coldata[[factor_name]] <- relevel(factor(coldata[[factor_name]]), ref = contrast[3])
+design <- as.formula(snakemake@params[["design"]])
+
+if (!is.null(snakemake@input[["quant"]])) {
+    suppressPackageStartupMessages(library(tximport))
+    files <- setNames(unlist(snakemake@input[["quant"]]), ids)
+    txi <- tximport(files, type = "salmon", tx2gene = read_tx2gene(snakemake@input[["gtf"]]),
+                    ignoreTxVersion = TRUE, ignoreAfterBar = TRUE)
+    dds <- DESeqDataSetFromTximport(txi, colData = coldata, design = design)
+} else {
+    fc <- read.delim(snakemake@input[["counts"]], comment.char = "#", check.names = FALSE)
+    counts <- as.matrix(fc[, -(1:6), drop = FALSE])  # Geneid, Chr, Start, End, Strand, Length come first
+    rownames(counts) <- fc$Geneid
+    colnames(counts) <- ids
+    dds <- DESeqDataSetFromMatrix(counts, colData = coldata, design = design)
+}
+
+# a gene must reach min_count reads in at least as many samples as the smallest group has
+smallest_group <- min(table(coldata[[factor_name]]))
+keep <- rowSums(counts(dds) >= snakemake@params[["min_count"]]) >= smallest_group
+dds <- dds[keep, ]
+message(sprintf("%d genes kept after filtering", sum(keep)))
+
+register(MulticoreParam(snakemake@threads))
+dds <- DESeq(dds, parallel = snakemake@threads > 1)
+res <- results(dds, contrast = contrast, alpha = snakemake@params[["alpha"]])
+summary(res)
+res <- res[order(res$padj, na.last = TRUE), ]
+
+write.table(data.frame(gene_id = rownames(res), as.data.frame(res), check.names = FALSE),
+            snakemake@output[["results"]], sep = "\t", quote = FALSE, row.names = FALSE)
+norm <- counts(dds, normalized = TRUE)
+write.table(data.frame(gene_id = rownames(norm), norm, check.names = FALSE),
+            snakemake@output[["normalized"]], sep = "\t", quote = FALSE, row.names = FALSE)
+
+pdf(snakemake@output[["plots"]])
+plotMA(res, main = sprintf("%s: %s vs %s", factor_name, contrast[2], contrast[3]))
+plotDispEsts(dds)
+# vst() subsamples 1000 genes to fit the trend; small gene sets need the full transformation
+vsd <- if (nrow(dds) >= 1000) vst(dds, blind = TRUE) else varianceStabilizingTransformation(dds, blind = TRUE)
+print(plotPCA(vsd, intgroup = factor_name))
+invisible(dev.off())

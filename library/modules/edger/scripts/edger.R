@@ -1,0 +1,71 @@
+# edgeR quasi-likelihood differential expression for one contrast of the design factor.
+# Counts come either from a featureCounts matrix or from Salmon quant.sf files summarised to genes with tximport.
+log <- file(snakemake@log[[1]], open = "wt")
+sink(log)
+sink(log, type = "message")
+
+suppressPackageStartupMessages(library(edgeR))
+
+# transcript -> gene table from the GTF, with version suffixes removed so Ensembl and GENCODE names both match
+read_tx2gene <- function(gtf) {
+    cols <- read.delim(gtf, header = FALSE, comment.char = "#", quote = "", stringsAsFactors = FALSE,
+                       colClasses = c("NULL", "NULL", "character", rep("NULL", 5), "character"))
+    attrs <- cols[cols[[1]] == "transcript", 2]
+    tx <- sub('.*transcript_id "([^"]+)".*', "\\1", attrs)
+    gene <- sub('.*gene_id "([^"]+)".*', "\\1", attrs)
+    unique(data.frame(tx = sub("\\.[0-9]+$", "", tx), gene = gene))
+}
+
+ids <- unlist(snakemake@params[["samples"]])
+sheet <- read.delim(snakemake@input[["samples"]], stringsAsFactors = FALSE, check.names = FALSE)
+rownames(sheet) <- sheet$sample
+coldata <- sheet[ids, , drop = FALSE]
+
+contrast <- unlist(snakemake@params[["contrast"]])  # factor, numerator level, reference level
+factor_name <- contrast[1]
+coldata[[factor_name]] <- relevel(factor(coldata[[factor_name]]), ref = contrast[3])
+design <- model.matrix(as.formula(snakemake@params[["design"]]), data = coldata)
+
+if (!is.null(snakemake@input[["quant"]])) {
+    suppressPackageStartupMessages(library(tximport))
+    files <- setNames(unlist(snakemake@input[["quant"]]), ids)
+    # length-scaled TPMs: counts corrected for isoform length changes, usable as edgeR counts
+    txi <- tximport(files, type = "salmon", tx2gene = read_tx2gene(snakemake@input[["gtf"]]),
+                    ignoreTxVersion = TRUE, ignoreAfterBar = TRUE, countsFromAbundance = "lengthScaledTPM")
+    counts <- txi$counts
+} else {
+    fc <- read.delim(snakemake@input[["counts"]], comment.char = "#", check.names = FALSE)
+    counts <- as.matrix(fc[, -(1:6), drop = FALSE])  # Geneid, Chr, Start, End, Strand, Length come first
+    rownames(counts) <- fc$Geneid
+}
+colnames(counts) <- ids
+
+y <- DGEList(counts = counts, samples = coldata, group = coldata[[factor_name]])
+keep <- filterByExpr(y, design = design, min.count = snakemake@params[["min_count"]])
+y <- y[keep, , keep.lib.sizes = FALSE]
+message(sprintf("%d genes kept after filterByExpr", sum(keep)))
+y <- calcNormFactors(y)
+y <- estimateDisp(y, design)
+fit <- glmQLFit(y, design, robust = TRUE)
+
+# the numerator level's coefficient against the reference level (the intercept)
+coefficient <- paste0(factor_name, contrast[2])
+if (!coefficient %in% colnames(design)) {
+    stop(sprintf("contrast level %s not found; design columns: %s", coefficient, paste(colnames(design), collapse = ", ")))
+}
+qlf <- glmQLFTest(fit, coef = coefficient)
+print(summary(decideTests(qlf, p.value = snakemake@params[["alpha"]])))
+table <- topTags(qlf, n = Inf)$table
+
+write.table(data.frame(gene_id = rownames(table), table, check.names = FALSE),
+            snakemake@output[["results"]], sep = "\t", quote = FALSE, row.names = FALSE)
+logcpm <- cpm(y, log = TRUE)
+write.table(data.frame(gene_id = rownames(logcpm), logcpm, check.names = FALSE),
+            snakemake@output[["normalized"]], sep = "\t", quote = FALSE, row.names = FALSE)
+
+pdf(snakemake@output[["plots"]])
+plotMDS(y, main = "MDS of log-CPM")
+plotBCV(y)
+plotQLDisp(fit)
+plotMD(qlf, main = sprintf("%s: %s vs %s", factor_name, contrast[2], contrast[3]))
+invisible(dev.off())

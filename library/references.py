@@ -1,0 +1,57 @@
+"""Organism -> genome build, annotation and reference file paths for config.yaml."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from library.models import Organism
+
+
+class ReferenceChoice(BaseModel):
+    organism: str | None = None
+    genome_build: str | None = None
+    annotation: str | None = None
+    macs_gsize: str | None = None
+    paths: dict[str, str] = Field(default_factory=dict, description="config `reference:` section")
+    notes: list[str] = Field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")
+
+
+def choose_reference(organism: Organism | None, organism_name: str | None, build_name: str | None) -> ReferenceChoice:
+    """Default build and annotation for the organism; a build the user named wins and keeps its spelling."""
+    notes: list[str] = []
+    if organism is None:
+        if organism_name:
+            notes.append(f"No default genome for organism {organism_name!r}: set the reference paths in "
+                         "config/config.yaml.")
+        else:
+            notes.append("No organism given: set the reference FASTA and annotation paths in config/config.yaml.")
+        build = build_name
+        annotation = None
+        gsize = None
+    else:
+        build = build_name or organism.default_build
+        known = organism.build(build)
+        if known is not None:
+            build = known.name
+            annotation = known.annotation
+            if known.notes:
+                notes.append(f"{known.name}: {known.notes}")
+        else:
+            annotation = None
+            notes.append(f"{build} is not a build the library knows for {organism.name}: it is used as given; "
+                         "set the annotation (GTF) path yourself.")
+        if build_name is None:
+            notes.append(f"Genome build defaulted to {build} for {organism.name}"
+                         + (f" with the {annotation} annotation." if annotation else "."))
+        gsize = organism.macs_gsize
+    folder = f"reference/{_slug(build)}" if build else "reference"
+    paths = {"fasta": f"{folder}/genome.fa", "gtf": f"{folder}/annotation.gtf",
+             "transcriptome": f"{folder}/transcripts.fa"}
+    return ReferenceChoice(organism=organism.id if organism else organism_name, genome_build=build,
+                           annotation=annotation, macs_gsize=gsize, paths=paths, notes=notes)

@@ -1,0 +1,150 @@
+"""config/config.yaml (commented), config/samples.tsv, their JSON schemas, and the synthetic .test/ dataset."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+
+import yaml
+
+from graph.schemas import WorkflowPlan
+from library.models import ModuleSpec, PortType
+
+TOP_LEVEL = {
+    "samples": "the sample sheet (tab-separated)",
+    "read_layout": "paired | single (paired needs the fq2 column)",
+    "organism": "organism of the samples",
+    "genome_build": "genome build of the reference files below",
+    "annotation": "annotation release matching the genome build",
+    "strandedness": "unstranded | forward | reverse (most dUTP/TruSeq stranded kits: reverse)",
+}
+SECTIONS = {
+    "reference": "Reference files you provide: uncompressed FASTA and GTF with the same contig names. "
+                 "The workflow builds every index from them.",
+    "de": "Differential expression: design formula, contrast [factor, numerator level, reference level], "
+          "FDR level.",
+}
+
+
+def _value(value: object) -> str:
+    return json.dumps(value)  # JSON scalars and lists are valid YAML flow values
+
+
+def _section(name: str, values: dict, comments: dict[str, str], header: str) -> list[str]:
+    lines = ["", f"# {header}"] if header else [""]
+    lines.append(f"{name}:")
+    for key, value in values.items():
+        comment = f"  # {comments[key]}" if comments.get(key) else ""
+        lines.append(f"  {key}: {_value(value)}{comment}")
+    return lines
+
+
+def config_yaml(config: dict, modules: list[ModuleSpec], types: dict[str, PortType]) -> str:
+    """config.yaml with a comment on every section and parameter."""
+    by_id = {m.id: m for m in modules}
+    type_notes = {t.config_key[-1]: t.description for t in types.values() if t.config_key and len(t.config_key) == 2}
+    lines = ["# Every tunable value of the workflow. Paths are relative to the directory Snakemake runs in.", ""]
+    for key, value in config.items():
+        if isinstance(value, dict):
+            continue
+        lines.append(f"{key}: {_value(value)}" + (f"  # {TOP_LEVEL[key]}" if key in TOP_LEVEL else ""))
+    for key, value in config.items():
+        if not isinstance(value, dict):
+            continue
+        module = by_id.get(key)
+        if module is not None:
+            comments = {name: p.description for name, p in module.params.items()}
+            lines += _section(key, value, comments, f"{module.tool}: {module.description}".strip())
+        elif key == "reference":
+            lines += _section(key, value, type_notes, SECTIONS[key])
+        else:
+            lines += _section(key, value, {}, SECTIONS.get(key, ""))
+    text = "\n".join(lines) + "\n"
+    if yaml.safe_load(text) != json.loads(json.dumps(config)):  # the comments must never change the values
+        raise AssertionError("config.yaml rendering changed the configuration")
+    return text
+
+
+def samples_tsv(rows: list[dict], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, delimiter="\t", lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
+    return out.getvalue()
+
+
+def _schema(value: object) -> dict:
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, list):
+        return {"type": "array", "items": _schema(value[0]) if value else {}}
+    if isinstance(value, dict):
+        return {"type": "object", "properties": {k: _schema(v) for k, v in value.items()},
+                "required": list(value)}
+    return {}
+
+
+def config_schema(config: dict) -> str:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "description": "config/config.yaml of this workflow", **_schema(config)}
+    schema["properties"]["read_layout"] = {"enum": ["paired", "single"]}
+    if "strandedness" in schema["properties"]:
+        schema["properties"]["strandedness"] = {"enum": ["unstranded", "forward", "reverse"]}
+    for key in ("organism", "genome_build", "annotation"):
+        schema["properties"][key] = {"type": ["string", "null"]}
+    if "de" in config:
+        schema["properties"]["de"]["properties"]["contrast"] = {
+            "type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3}
+    return yaml.safe_dump(schema, sort_keys=False)
+
+
+def samples_schema(columns: list[str]) -> str:
+    properties: dict = {c: {"type": "string"} for c in columns}
+    properties["sample"] = {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$",
+                            "description": "sample name: letters, digits, dot, dash, underscore"}
+    for column in ("fq1", "fq2"):
+        if column in properties:
+            properties[column] = {"type": "string", "minLength": 1, "description": f"path of the {column} reads"}
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "description": "one row of config/samples.tsv", "type": "object", "properties": properties,
+              "required": columns}
+    return yaml.safe_dump(schema, sort_keys=False)
+
+
+def test_dataset(plan: WorkflowPlan, config: dict, columns: list[str],
+                 types: dict[str, PortType]) -> dict[str, str]:
+    """A synthetic .test/ copy: same config with small placeholder paths, EMPTY read and reference files.
+    Enough for `snakemake --directory .test -n` (a dry run reads no file content)."""
+    test_config = copy.deepcopy(config)
+    files: dict[str, str] = {}
+    for port_type in types.values():
+        key = port_type.config_key
+        if not key or not port_type.test_path:
+            continue
+        section = test_config
+        for part in key[:-1]:
+            section = section.get(part) if isinstance(section, dict) else None
+        if isinstance(section, dict) and key[-1] in section:
+            section[key[-1]] = port_type.test_path
+            if port_type.source != "config:samples":
+                files[f".test/{port_type.test_path}"] = ""
+    rows = []
+    for row in plan.samples:
+        row = dict(row)
+        for column, mate in (("fq1", "R1"), ("fq2", "R2")):
+            if column in columns:
+                row[column] = f"data/{row['sample']}_{mate}.fastq.gz"
+                files[f".test/{row[column]}"] = ""
+        rows.append(row)
+    files[".test/config/config.yaml"] = ("# Synthetic test configuration: the real one with placeholder inputs.\n"
+                                         + yaml.safe_dump(test_config, sort_keys=False))
+    files[".test/config/samples.tsv"] = samples_tsv(rows, columns)
+    return files

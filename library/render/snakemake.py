@@ -1,0 +1,107 @@
+"""Render a WorkflowPlan as a Snakemake workflow in the workflow-catalog layout.
+
+render_workflow(plan, library) -> {relative path: content}:
+  workflow/Snakefile, workflow/rules/common.smk, workflow/rules/<module>.smk, workflow/envs/<module>.yaml,
+  workflow/scripts/*, workflow/schemas/*.schema.yaml, config/config.yaml, config/samples.tsv,
+  profiles/slurm/config.yaml and the synthetic .test/ dataset.
+Wiring comes from library.wiring (shared with other targets); this module only writes Snakemake syntax.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from graph.schemas import WorkflowPlan
+from library.errors import CatalogueError
+from library.models import ModuleSpec
+from library.render.config_files import config_schema, config_yaml, samples_schema, samples_tsv, test_dataset
+from library.render.snakemake_io import input_expr, log_expr, output_expr, py_str, target_expr
+from library.wiring import Wiring
+
+if TYPE_CHECKING:
+    from library.catalogue import Library
+
+
+def full_config(plan: WorkflowPlan, modules: list[ModuleSpec]) -> dict:
+    """The plan's config with every module parameter present (defaults fill what the plan leaves out)."""
+    config = copy.deepcopy(plan.config)
+    for module in modules:
+        if module.params:
+            defaults = {name: copy.deepcopy(p.default) for name, p in module.params.items()}
+            config[module.id] = {**defaults, **config.get(module.id, {})}
+    return config
+
+
+class SnakemakeRenderer:
+    def __init__(self, plan: WorkflowPlan, library: Library) -> None:
+        if plan.recipe not in library.recipes:
+            raise CatalogueError(f"plan names unknown recipe {plan.recipe!r}")
+        self.plan = plan
+        self.library = library
+        self.recipe = library.recipes[plan.recipe]
+        self.modules = [library.module(step.module) for step in plan.steps]
+        self.paired = plan.read_layout == "paired"
+        self.wiring = Wiring(self.modules, library.types, plan.read_layout)
+        self.columns = [c for c in self.recipe.samples.columns if self.paired or c != "fq2"]
+
+    def rule(self, index: int) -> str:
+        module = self.modules[index]
+        bindings = self.wiring.bindings(index)
+        context = {
+            "input": {name: input_expr(b) for name, b in bindings.items()},
+            "source": {name: b.source for name, b in bindings.items()},
+            "output": {p.name: output_expr(p) for p in module.outputs_for(self.plan.read_layout)},
+            "log": log_expr(module),
+            "benchmark": log_expr(module, "benchmarks", "tsv"),
+            "cfg": f"config[{py_str(module.id)}]",
+            "threads": module.threads,
+            "mem_mb": module.resources.mem_mb,
+            "runtime": module.resources.runtime,
+            "conda": py_str(f"../envs/{module.id}.yaml"),
+            "script": py_str(f"../scripts/{module.script}") if module.script else None,
+            "paired": self.paired,
+        }
+        header = f"# {module.tool}: {module.description}\n"
+        return header + self.library.templates.get_template(f"{module.id}/rule.smk.j2").render(context)
+
+    def targets(self) -> list[str]:
+        """Outputs no other step reads: the workflow's end products (and per-sample reports)."""
+        consumed = self.wiring.consumed()
+        targets = []
+        for module in self.modules:
+            if module.scope == "reference":
+                continue
+            for port in module.outputs_for(self.plan.read_layout):
+                if (module.id, port.name) not in consumed and not port.temp:
+                    targets.append(target_expr(module, port))
+        return targets
+
+    def files(self) -> dict[str, str]:
+        templates = self.library.templates
+        config = full_config(self.plan, self.modules)
+        files = {
+            "workflow/Snakefile": templates.get_template("snakemake/Snakefile.j2").render(
+                title=self.plan.title, rule_files=[m.id for m in self.modules], targets=self.targets()),
+            "workflow/rules/common.smk": templates.get_template("snakemake/common.smk.j2").render(
+                design=self.recipe.samples.design, paired=self.paired),
+            "workflow/schemas/config.schema.yaml": config_schema(config),
+            "workflow/schemas/samples.schema.yaml": samples_schema(self.columns),
+            "config/config.yaml": config_yaml(config, self.modules, self.library.types),
+            "config/samples.tsv": samples_tsv(self.plan.samples, self.columns),
+            "profiles/slurm/config.yaml": templates.get_template("snakemake/slurm_profile.yaml.j2").render(
+                rules=self.modules),
+        }
+        for index, module in enumerate(self.modules):
+            files[f"workflow/rules/{module.id}.smk"] = self.rule(index)
+            files[f"workflow/envs/{module.id}.yaml"] = self.library.read_text(f"modules/{module.id}/environment.yaml")
+            if module.script:
+                files[f"workflow/scripts/{module.script}"] = self.library.read_text(
+                    f"modules/{module.id}/scripts/{module.script}")
+        files.update(test_dataset(self.plan, config, self.columns, self.library.types))
+        return files
+
+
+def render_workflow(plan: WorkflowPlan, library: Library) -> dict[str, str]:
+    """Relative path -> file content of the Snakemake workflow for the plan (no README or report.json)."""
+    return SnakemakeRenderer(plan, library).files()

@@ -1,0 +1,266 @@
+"""Run commands against a throwaway copy of a workflow, confined as far as this machine allows.
+
+Every run gets: a temporary copy of the workflow directory as its working directory, an environment built from
+scratch (no inherited variables, so no API keys), HOME and TMPDIR inside the temporary directory, resource limits
+(CPU time, address space, file size, open files, no core dumps) and a wall-clock timeout that kills the whole
+process group. Where unprivileged user namespaces work (probed once, at first use), the command also runs with no
+network (a fresh, empty network namespace), in its own PID namespace (so nothing survives a kill), and with every
+mount read-only except the temporary directory. The result says which isolation was active.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from pydantic import BaseModel, Field
+
+from validation.secret_names import looks_secret
+
+_HERE = Path(__file__).resolve().parent
+_JAIL = _HERE / "ns_jail.py"
+_PROBE = _HERE / "isolation_probe.py"
+# New user namespace (mapped to root inside, still our own uid outside), empty network, private mounts and PIDs.
+_FULL_UNSHARE = ("--user", "--map-root-user", "--net", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc")
+_NET_ONLY_UNSHARE = ("--user", "--map-root-user", "--net")
+_PROBE_TIMEOUT_S = 20.0
+
+
+class SandboxLimits(BaseModel):
+    """Per-process resource limits (setrlimit) and how much output comes back."""
+
+    cpu_seconds: int = Field(300, gt=0)
+    memory_bytes: int = Field(4 * 1024**3, gt=0, description="RLIMIT_AS: address space per process")
+    file_size_bytes: int = Field(512 * 1024**2, gt=0, description="RLIMIT_FSIZE: largest file a process may write")
+    open_files: int = Field(1024, gt=0)
+    output_chars: int = Field(200_000, gt=0, description="stdout/stderr longer than this keep their head and tail")
+
+
+class Isolation(BaseModel):
+    """What confinement beyond limits and a scrubbed environment this machine supports."""
+
+    network: bool = False
+    filesystem: bool = False
+    reason: str = Field("", description="Why isolation is missing, when it is")
+
+
+class SandboxResult(BaseModel):
+    command: list[str]
+    returncode: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool
+    isolated_network: bool
+    isolated_filesystem: bool
+    duration_s: float
+    error: str | None = Field(None, description="Set when the command could not be started at all")
+
+    @property
+    def output(self) -> str:
+        return f"{self.stdout}\n{self.stderr}".strip()
+
+
+@functools.cache
+def detect_isolation() -> Isolation:
+    """Probe once per process which namespaces work here (cached; `detect_isolation.cache_clear()` re-probes)."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return Isolation(reason="the unshare command (util-linux) is not installed")
+    with tempfile.TemporaryDirectory(prefix="biopipelines-probe-") as outer:
+        root = Path(outer) / "root"
+        (root / "home").mkdir(parents=True)
+        (root / "tmp").mkdir()
+        env = scrubbed_env(root)
+        probe = [sys.executable, "-I", "-S", str(_PROBE), str(root), outer]
+        full = [unshare, *_FULL_UNSHARE, sys.executable, "-I", "-S", str(_JAIL), str(root), "--", *probe]
+        status, message = _quick_run(full, env, root)
+        if status == 0:
+            return Isolation(network=True, filesystem=True)
+        net_status, net_message = _quick_run([unshare, *_NET_ONLY_UNSHARE, "true"], env, root)
+        if net_status == 0:
+            return Isolation(network=True, reason=f"read-only filesystem unavailable: {message}")
+        return Isolation(reason=f"user namespaces unavailable: {net_message or message}")
+
+
+def _quick_run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[int | None, str]:
+    try:
+        done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, str(exc)
+    return done.returncode, (done.stderr or done.stdout).strip()[-300:]
+
+
+def scrubbed_env(root: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A minimal environment built from nothing: tools on PATH, HOME/TMPDIR/caches inside the sandbox."""
+    home = root / "home"
+    path = dict.fromkeys([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"])
+    env = {
+        "PATH": os.pathsep.join(path),
+        "HOME": str(home),
+        "TMPDIR": str(root / "tmp"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for name, value in (extra or {}).items():
+        if looks_secret(name):
+            raise ValueError(f"refusing to pass the secret-looking variable {name} into the sandbox")
+        env[name] = value
+    return env
+
+
+def _rlimit_setter(limits: SandboxLimits) -> Callable[[], None]:
+    """Work out the limits in the parent; the child (preexec_fn, after fork) only makes the setrlimit calls."""
+    wanted = [
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_AS, limits.memory_bytes),
+        (resource.RLIMIT_FSIZE, limits.file_size_bytes),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+    ]
+    pairs = []
+    for which, value in wanted:
+        _soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)  # an unprivileged process cannot raise its hard limit
+        pairs.append((which, (value, value)))
+
+    def apply() -> None:
+        for which, pair in pairs:
+            resource.setrlimit(which, pair)
+
+    return apply
+
+
+class Sandbox:
+    """A temporary copy of a workflow directory in which commands run confined. Use as a context manager."""
+
+    def __init__(self, workflow_dir: Path, limits: SandboxLimits | None = None,
+                 isolation: Isolation | None = None) -> None:
+        self._source = Path(workflow_dir)
+        self._limits = limits or SandboxLimits()
+        self._isolation = isolation
+        self._root: Path | None = None
+
+    def __enter__(self) -> Sandbox:
+        self._root = Path(tempfile.mkdtemp(prefix="biopipelines-sandbox-")).resolve()
+        try:
+            shutil.copytree(self._source, self._root / "work", symlinks=True,
+                            ignore=shutil.ignore_patterns(".snakemake", ".git", "__pycache__"))
+            (self._root / "home").mkdir()
+            (self._root / "tmp").mkdir()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            raise RuntimeError("Sandbox is not entered")
+        return self._root
+
+    @property
+    def work_dir(self) -> Path:
+        return self.root / "work"
+
+    @property
+    def isolation(self) -> Isolation:
+        if self._isolation is None:
+            self._isolation = detect_isolation()
+        return self._isolation
+
+    def run(self, command: Sequence[str], timeout_s: float,
+            extra_env: Mapping[str, str] | None = None) -> SandboxResult:
+        """Run `command` with the copy as working directory. Never raises for the command's own failures: they
+        come back in the result."""
+        env = scrubbed_env(self.root, extra_env)
+        isolation = self.isolation
+        program = shutil.which(command[0], path=env["PATH"]) if command else None
+        if program is None:
+            name = command[0] if command else "an empty command"
+            return _not_started(command, isolation, f"cannot start {name}: not found on the sandbox PATH")
+        argv = self._wrap([program, *command[1:]], isolation)
+        started = time.monotonic()
+        out_path, err_path = self.root / "stdout.log", self.root / "stderr.log"
+        # Files rather than pipes: a grandchild that escapes the kill cannot keep us waiting for EOF.
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            try:
+                proc = subprocess.Popen(argv, cwd=self.work_dir, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=out, stderr=err, preexec_fn=_rlimit_setter(self._limits),
+                                        start_new_session=True)
+            except (OSError, subprocess.SubprocessError) as exc:
+                return _not_started(command, isolation, f"cannot start {command[0]}: {exc}")
+            timed_out = False
+            try:
+                returncode: int | None = proc.wait(timeout=max(timeout_s, 0.1))
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill_group(proc.pid)
+                try:
+                    returncode = proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    returncode = None
+        return SandboxResult(command=list(command), returncode=returncode, stdout=self._read(out_path),
+                             stderr=self._read(err_path), timed_out=timed_out,
+                             isolated_network=isolation.network, isolated_filesystem=isolation.filesystem,
+                             duration_s=round(time.monotonic() - started, 3))
+
+    def _wrap(self, command: list[str], isolation: Isolation) -> list[str]:
+        """Prefix the command with the namespaces this machine supports (command[0] is an absolute path)."""
+        unshare = shutil.which("unshare")
+        if unshare is None or not isolation.network:
+            return command
+        if not isolation.filesystem:
+            return [unshare, *_NET_ONLY_UNSHARE, *command]
+        jail = [sys.executable, "-I", "-S", str(_JAIL), str(self.root), "--"]
+        return [unshare, *_FULL_UNSHARE, *jail, *command]
+
+    def _read(self, path: Path) -> str:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        limit = self._limits.output_chars
+        if len(text) <= limit:
+            return text
+        half = limit // 2
+        return f"{text[:half]}\n[... {len(text) - limit} characters cut ...]\n{text[-half:]}"
+
+
+def _not_started(command: Sequence[str], isolation: Isolation, error: str) -> SandboxResult:
+    return SandboxResult(command=list(command), returncode=None, stdout="", stderr="", timed_out=False,
+                         isolated_network=isolation.network, isolated_filesystem=isolation.filesystem,
+                         duration_s=0.0, error=error)
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_sandboxed(command: Sequence[str], workflow_dir: Path, timeout_s: float,
+                  limits: SandboxLimits | None = None, extra_env: Mapping[str, str] | None = None) -> SandboxResult:
+    """One command in a fresh sandbox (copy, run, clean up)."""
+    with Sandbox(workflow_dir, limits) as box:
+        return box.run(command, timeout_s, extra_env)

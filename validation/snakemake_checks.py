@@ -1,0 +1,193 @@
+"""The validator's checks: static screen, `snakemake --lint`, `snakemake -n`; each a CheckResult, in that order.
+
+Snakemake runs only in the sandbox, and only after the static screen passed. Nothing here raises for a broken
+workflow, a missing Snakemake or a timeout: each becomes a failing CheckResult whose details say what to fix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import re
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from graph.schemas import CheckResult
+from validation import screen_rules
+from validation.sandbox import Sandbox, SandboxLimits, SandboxResult
+from validation.snakefile_parser import SnakefileSyntaxError
+from validation.snakemake_output import job_summary, parse_lints, relativize, summarize_error
+from validation.static_screen import SNAKEFILE_NAMES, screen_workflow, syntax_errors
+
+SCREEN, LINT, DRY_RUN = "static_screen", "snakemake_lint", "dry_run"
+_SKIPPED_DIRS = frozenset({".snakemake", ".git", "__pycache__"})
+# How Snakemake's output looks when the workflow does not parse (KeyError: <line> is its error formatter failing).
+_SYNTAX_SIGNS = re.compile(r"SyntaxError|IndentationError|TokenError|KeyError: \d+\s*$")
+
+
+def validate_files(files: dict[str, str], timeout_s: float = 120) -> list[CheckResult]:
+    """Validate a workflow given as {relative path: text}, e.g. the coder's output."""
+    findings = screen_workflow(files)
+    if findings:
+        return [_screen_failed(findings)]  # never write, let alone run, what the screen rejects
+    with tempfile.TemporaryDirectory(prefix="biopipelines-workflow-") as tmp:
+        root = Path(tmp)
+        try:
+            for name, text in files.items():
+                target = root / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _not_runnable(f"could not write the workflow's files: {exc}")
+        return _run_checks(root, files, timeout_s)
+
+
+def validate_dir(path: Path, timeout_s: float = 120) -> list[CheckResult]:
+    """Validate a workflow directory (workflow/Snakefile, workflow/rules/*.smk, config/, .test/ ...)."""
+    path = Path(path)
+    if not path.is_dir():
+        return [CheckResult(check=SCREEN, ok=False, details=f"{path} is not a directory")]
+    sources = _DirectorySources(path)
+    findings = screen_workflow(sources)
+    if findings:
+        return [_screen_failed(findings)]
+    return _run_checks(path, sources, timeout_s)
+
+
+def _screen_failed(findings: list[str]) -> CheckResult:
+    details = "The workflow was not run. Remove or rewrite:\n" + "\n".join(f"- {f}" for f in findings)
+    return CheckResult(check=SCREEN, ok=False, details=details)
+
+
+def _run_checks(root: Path, sources: Mapping[str, str], timeout_s: float) -> list[CheckResult]:
+    results = [CheckResult(check=SCREEN, ok=True, details="no findings")]
+    deadline = time.monotonic() + timeout_s
+    snakefile = next((name for name in SNAKEFILE_NAMES if (root / name).is_file()), None)
+    problem = None
+    if snakefile is None:
+        problem = f"no Snakefile found: expected {SNAKEFILE_NAMES[0]}"
+    elif importlib.util.find_spec("snakemake") is None:
+        problem = f"Snakemake is not installed for {sys.executable} (pip install snakemake)"
+    if problem:
+        return _not_runnable(problem)
+    command = [sys.executable, "-m", "snakemake", "-s", snakefile]
+    test_dir = (root / ".test").is_dir()
+    if test_dir:  # the Snakefile usually reads config: use the synthetic test setup
+        command += ["--directory", ".test"]
+    located = syntax_errors(sources)
+    with contextlib.ExitStack() as stack:
+        try:
+            box = stack.enter_context(Sandbox(root, limits=_limits(timeout_s)))
+        except OSError as exc:
+            return _not_runnable(f"could not prepare the sandbox: {exc}")
+        for check, extra in ((LINT, ["--lint"]), (DRY_RUN, ["-n", "--quiet", "rules"])):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                results.append(CheckResult(check=check, ok=False,
+                                           details=f"not run: the {timeout_s:g} s validation budget was used up"))
+                continue
+            if check == DRY_RUN and not results[-1].ok and results[-1].details.startswith("SyntaxError"):
+                # the same loader would fail the same way: save a Snakemake start-up
+                results.append(CheckResult(check=check, ok=False, details=(
+                    f"not run: the workflow does not parse (see {LINT})\n{results[-1].details}")))
+                continue
+            run = box.run([*command, *extra], timeout_s=remaining)
+            result = _judge(check, run, box.work_dir, located)
+            if check == DRY_RUN and test_dir and not result.ok and not run.timed_out:
+                result.details += "\n(the dry run works in .test/: paths above are relative to .test/)"
+            results.append(result)
+    return results
+
+
+def _not_runnable(problem: str) -> list[CheckResult]:
+    """The screen passed but Snakemake could not be started at all."""
+    return [CheckResult(check=SCREEN, ok=True, details="no findings"),
+            CheckResult(check=LINT, ok=False, details=problem),
+            CheckResult(check=DRY_RUN, ok=False, details=problem)]
+
+
+def _limits(timeout_s: float) -> SandboxLimits:
+    # CPU time a little above the wall clock, so a busy loop is reported as a timeout, not as a signal
+    return SandboxLimits(cpu_seconds=int(timeout_s) + 5)
+
+
+def _judge(check: str, run: SandboxResult, work_dir: Path, located: list[SnakefileSyntaxError]) -> CheckResult:
+    if run.error:
+        return CheckResult(check=check, ok=False, details=run.error)
+    if run.timed_out:
+        return CheckResult(check=check, ok=False, details=(
+            f"timed out after {run.duration_s:.0f} s and was killed. Snakemake runs the Snakefile's top-level code, "
+            "input functions and params while loading the workflow: look there for an endless loop or a blocking "
+            "call (network, stdin, sleep)."))
+    output = relativize(run.output, work_dir)
+    if "No module named snakemake" in output:
+        return CheckResult(check=check, ok=False, details=f"Snakemake is not installed for {sys.executable}")
+    if check == LINT:
+        lints = parse_lints(output)
+        if lints:
+            return CheckResult(check=check, ok=False,
+                               details=f"{len(lints)} lint(s):\n" + "\n".join(f"- {lint}" for lint in lints))
+        if run.returncode == 0:
+            return CheckResult(check=check, ok=True, details="no lints")
+    elif run.returncode == 0:
+        return CheckResult(check=check, ok=True, details=job_summary(output) or "dry run succeeded")
+    return CheckResult(check=check, ok=False, details=_failure_details(run, output, located))
+
+
+def _failure_details(run: SandboxResult, output: str, located: list[SnakefileSyntaxError]) -> str:
+    # Snakemake's own report of a syntax error is often a `KeyError: <line>` from its error formatter, or a
+    # TokenError placed at the include: line; report where the error really is.
+    relevant = [error for error in located if error.file in output or _SYNTAX_SIGNS.search(output)]
+    if relevant:
+        return "\n".join(error.describe() for error in relevant)
+    details = summarize_error(output)
+    if run.returncode is not None and run.returncode < 0:
+        details = f"killed by {_signal_name(-run.returncode)}\n{details}".strip()
+    return details or f"snakemake exited with status {run.returncode} and printed nothing"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+    reasons = {"SIGXCPU": " (CPU-time limit)", "SIGXFSZ": " (file-size limit)", "SIGKILL": ""}
+    return name + reasons.get(name, "")
+
+
+class _DirectorySources(Mapping[str, str]):
+    """A workflow directory seen as {relative path: text}, read on demand (the screen only opens what it needs)."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root.resolve()
+
+    def _path(self, name: str) -> Path | None:
+        # Symlinks are followed on purpose: what they point to is what Snakemake would load.
+        if name.startswith(("/", "~")) or ".." in name.split("/"):
+            return None
+        path = self._root / name
+        return path if path.is_file() else None
+
+    def __getitem__(self, name: str) -> str:
+        path = self._path(name)
+        if path is None:
+            raise KeyError(name)
+        with open(path, "rb") as fh:  # one byte over the limit is enough for the screen to refuse the file
+            return fh.read(screen_rules.MAX_SOURCE_BYTES + 1).decode("utf-8", errors="replace")
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._path(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        for folder, dirs, files in os.walk(self._root):
+            dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+            for file in files:
+                yield Path(folder, file).relative_to(self._root).as_posix()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
