@@ -12,6 +12,7 @@ downloaded from a model hub at run time.
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,18 +31,37 @@ class SentenceTransformerEmbeddings(Embeddings):
     def __init__(self, model_path: Path, model_id: str) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local path must never turn into a hub download
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # a CLI's stderr is for the user, not for load bars
+        transformers_logging.set_verbosity_error()
 
         self.model_id = model_id
         self._model = SentenceTransformer(str(model_path), device="cpu")
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method; keep working with older releases too.
+        model = self._model
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dimension = int(dimension())
+        self._query_lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors = self._model.encode(list(texts), normalize_embeddings=True, batch_size=32, show_progress_bar=False)
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        """One short text on one intra-op thread: on a busy CPU, torch's multi-threaded matmuls spin-wait for cores
+        and a ~10 ms query takes hundreds of ms; batches (index builds) keep all threads."""
+        import torch
+
+        with self._query_lock:
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                return self.embed_documents([text])[0]
+            finally:
+                torch.set_num_threads(threads)
 
 
 def embedded_model_path() -> Path:

@@ -172,18 +172,6 @@ def run_in_subprocess(folder: Path, args: list[str]) -> dict:
     return json.loads(done.stdout)[0]
 
 
-def test_rendering_is_fast():
-    library = load_library()
-    plans = [library.plan(recipe, entities) for _, recipe, entities in VARIANTS]
-    render_workflow(plans[0], library)  # templates compile on first use
-    timings = []
-    for plan in plans:
-        started = time.perf_counter()
-        render_workflow(plan, library)
-        timings.append(time.perf_counter() - started)
-    assert max(timings) < 0.2, f"slowest render {max(timings) * 1000:.0f} ms"
-
-
 # -- catalogue lint ----------------------------------------------------------------------------------------------
 
 def test_catalogue_lint_is_clean():
