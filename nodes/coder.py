@@ -23,7 +23,7 @@ from nodes.schemas import CodeFiles
 NODE = "coder"
 ROLE = "coder"
 EDITABLE_ROOTS = ("workflow", "config", "profiles", ".test")
-DRAFT_PROMPT_CHARS = 24_000  # keeps the prompt inside a small local model's context
+DRAFT_PROMPT_CHARS = 12_000  # about 4k tokens: leaves room for the answer in an 8k-context local model
 
 
 def check_edits(code: CodeFiles) -> CodeFiles:
@@ -46,9 +46,12 @@ def format_feedback(checks: list[CheckResult], attempt: int) -> str:
     return render_prompt("coder_feedback", attempt=attempt, errors=errors)
 
 
-def format_draft(files: dict[str, str]) -> str:
-    text = "\n\n".join(f"### {path}\n{content}" for path, content in sorted(files.items()) if content)
-    return text if len(text) <= DRAFT_PROMPT_CHARS else text[:DRAFT_PROMPT_CHARS] + "\n[... truncated]"
+def format_draft(files: dict[str, str], limit: int = DRAFT_PROMPT_CHARS) -> str:
+    """The workflow's files for a prompt: the Snakefile and config first, then rules; cut at `limit` characters."""
+    order = {"workflow/Snakefile": 0, "config/config.yaml": 1, "config/samples.tsv": 2}
+    ranked = sorted((p for p in files if files[p] and not p.startswith(".test/")), key=lambda p: (order.get(p, 3), p))
+    text = "\n\n".join(f"### {path}\n{files[path]}" for path in ranked)
+    return text if len(text) <= limit else text[:limit] + "\n[... truncated]"
 
 
 class CoderNode:

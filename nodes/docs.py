@@ -46,6 +46,13 @@ def offline_overview(plan: WorkflowPlan) -> str:
             "and the SLURM profile in profiles/slurm sets per-rule resources.")
 
 
+def check_overview(value: DocsOverview) -> DocsOverview:
+    text = value.overview.strip()
+    if not 20 <= len(text) <= 2000:
+        raise ValueError(f"overview has {len(text)} characters; expected 20 to 2000")
+    return value
+
+
 def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[dict], checks: list[CheckResult],
                   attempts: int, layout: list[str]) -> str:
     return _environment().get_template("workflow_readme.md.j2").render(
@@ -73,7 +80,7 @@ class DocsNode:
             self.deps.tiers(ROLE, run_context(runtime)), DocsOverview,
             [SystemMessage(render_prompt("docs", plan=plan.model_dump_json(include={"title", "steps", "organism"}))),
              HumanMessage(state["request"])],
-            offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE)
+            offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE, check=check_overview)
         files = dict(state.get("files", {}))
         steps = [self.deps.library.step_facts(step) for step in analysis_steps(plan)]
         layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]

@@ -25,9 +25,11 @@ class CodeFiles(BaseModel):
     summary: str = ""
 
 
+# No length limits in these schemas: llama.cpp turns them into grammars whose size explodes (and can crash the
+# server). The nodes check lengths after parsing instead.
 class Review(BaseModel):
-    concerns: list[str] = Field(default_factory=list, max_length=5)
+    concerns: list[str] = Field(default_factory=list, description="At most five short concerns")
 
 
 class DocsOverview(BaseModel):
-    overview: str = Field(min_length=20, max_length=2000)
+    overview: str = Field(description="One paragraph, at most 120 words")

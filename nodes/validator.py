@@ -21,6 +21,8 @@ from nodes.schemas import Review
 
 NODE = "validator"
 ROLE = "validator"
+REVIEW_PROMPT_CHARS = 8_000
+MAX_CONCERNS = 5
 
 
 def all_passed(checks: list[CheckResult]) -> bool:
@@ -38,10 +40,10 @@ class ValidatorNode:
         if not tiers:
             return {"validation": checks, "routes": [offline_route(NODE, started, state["turn"],
                                                                    "no model configured for role 'validator'")]}
-        served = call_structured(
-            tiers, Review, [SystemMessage(load_prompt("validator_review")), HumanMessage(format_draft(state["files"]))],
-            offline=Review, role=ROLE)
+        prompt = [SystemMessage(load_prompt("validator_review")),
+                  HumanMessage(format_draft(state["files"], REVIEW_PROMPT_CHARS))]
+        served = call_structured(tiers, Review, prompt, offline=Review, role=ROLE)
         if served.tier != "offline":
-            concerns = "; ".join(served.value.concerns) or "no concerns"
+            concerns = "; ".join(served.value.concerns[:MAX_CONCERNS]) or "no concerns"
             checks = checks + [CheckResult(check="llm_review", ok=True, details=f"advisory only: {concerns}")]
         return {"validation": checks, "routes": [served.route(NODE, started, state["turn"])]}
