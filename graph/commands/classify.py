@@ -11,9 +11,17 @@ from graph.request_input import read_request
 from graph.settings import load_settings
 from nodes.deps import NodeDeps
 from nodes.intent import IntentNode
+from graph.commands.options import add_profile_option
 
 
-def run_classify(args: argparse.Namespace) -> int:
+def add_parser(sub) -> None:
+    p = sub.add_parser("classify", help="show the intent, analysis type and entities of a request")
+    p.add_argument("query", metavar="QUERY", help="the request, or - to read it from standard input")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_profile_option(p)
+
+
+def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.profile)
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
     node = IntentNode(NodeDeps(settings=settings, models=ModelFactory(settings)))

@@ -9,9 +9,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from graph.health import probe_endpoint
 from graph.settings import ROLES, load_settings
+from graph.commands.options import add_profile_option
 
 
-def run_doctor(args: argparse.Namespace) -> int:
+def add_parser(sub) -> None:
+    p = sub.add_parser("doctor", help="show roles, endpoints and their health for a profile")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_profile_option(p)
+
+
+def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.profile)
     profile = settings.profile
     endpoints = {(ep.url, ep.model, ep.api_key_env) for role in profile.roles.values() for ep in role.endpoints}

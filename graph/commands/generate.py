@@ -13,9 +13,20 @@ from graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out
 from graph.request_input import read_request
 from graph.settings import load_settings
 from graph.state import RunContext
+from graph.commands.options import add_profile_option
 
 
-def run_generate(args: argparse.Namespace) -> int:
+def add_parser(sub) -> None:
+    p = sub.add_parser("generate", help="generate a validated Snakemake workflow from a request")
+    p.add_argument("query", metavar="QUERY", help="the request, or - to read it from standard input")
+    p.add_argument("--out", required=True, help="directory to write the workflow into (new or empty)")
+    p.add_argument("--force", action="store_true", help="write into a non-empty --out directory")
+    p.add_argument("--json", action="store_true", help="print report.json to standard output")
+    p.add_argument("--max-attempts", type=int, help="coder/validator attempts (default from the profile)")
+    add_profile_option(p)
+
+
+def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.profile, overrides={"max_attempts": args.max_attempts})
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
     out = Path(args.out).expanduser()

@@ -7,9 +7,17 @@ import json
 from pathlib import Path
 
 from graph.errors import UserError
+from graph.commands.options import add_profile_option
 
 
-def run_validate(args: argparse.Namespace) -> int:
+def add_parser(sub) -> None:
+    p = sub.add_parser("validate", help="run the static screen, snakemake --lint and the .test dry run on a workflow")
+    p.add_argument("directory", metavar="DIR")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds for all checks together (default 120)")
+
+
+def run(args: argparse.Namespace) -> int:
     path = Path(args.directory).expanduser()
     if not (path / "workflow" / "Snakefile").is_file():
         raise UserError(f"{path} has no workflow/Snakefile; point at a generated workflow directory")
