@@ -20,7 +20,8 @@ from typing import Sequence
 
 from graph.errors import UserError
 
-COMMANDS = ("generate", "classify", "validate", "doctor", "chat")
+COMMANDS = ("generate", "classify", "validate", "doctor", "chat", "plan-gpus", "deploy", "eval", "library", "index",
+            "search", "eval-retrieval")
 
 
 def build_parser() -> argparse.ArgumentParser:

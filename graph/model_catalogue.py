@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +20,9 @@ class Architecture(BaseModel):
     head_dim: int
     hidden_size: int
     context_length: int
+    # Optional facts the GPU planner uses: AWQ/GPTQ keep the embedding (and an untied lm_head) in FP16.
+    vocab_size: int | None = None
+    tie_word_embeddings: bool | None = None
 
 
 class CatalogueModel(BaseModel):
@@ -31,6 +35,8 @@ class CatalogueModel(BaseModel):
     source: str
     embedding_dim: int | None = None
     embedded_package: str | None = None
+    # Published quantized checkpoints by precision (real repo ids only), e.g. {awq: Qwen/Qwen2.5-7B-Instruct-AWQ}.
+    quantized: dict[Literal["awq", "gptq_int4", "gptq_int8"], str] = Field(default_factory=dict)
 
 
 class Price(BaseModel):
@@ -47,9 +53,21 @@ class CloudModel(BaseModel):
     price_per_mtok: Price
 
 
+class GpuPower(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    watts: float = Field(gt=0, description="Board power (TDP) while serving")
+
+
 class ModelCatalogue(BaseModel):
     models: list[CatalogueModel]
     cloud_models: list[CloudModel] = Field(default_factory=list)
+    gpus: dict[str, GpuPower] = Field(default_factory=dict)
+    electricity_usd_per_kwh: float = Field(0.15, ge=0)
+
+    def power_usd_per_s(self, gpu: str | None) -> float:
+        """What one second of a local GPU costs in electricity; 0 when the GPU is unknown."""
+        spec = self.gpus.get(gpu or "")
+        return spec.watts / 1000 * self.electricity_usd_per_kwh / 3600 if spec else 0.0
 
     def model(self, model_id: str) -> CatalogueModel | None:
         return next((m for m in self.models if m.id == model_id), None)
