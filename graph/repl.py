@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from langchain_core.messages import HumanMessage
 
 from graph.errors import UserError
+from graph.plan_diff import plan_diff
 from graph.report import WORKFLOW_STATUSES, build_report, prepare_out_dir, write_workflow
 from graph.request_input import check_request
 from graph.settings import Settings, load_settings
@@ -32,11 +32,9 @@ anything else is a request: describe an analysis, refine the last workflow, or a
 
 class ChatSession:
     def __init__(self, settings: Settings, db: Path, thread: str | None, out=sys.stdout) -> None:
-        from langgraph.checkpoint.sqlite import SqliteSaver
+        from graph.checkpoints import sqlite_checkpointer
 
-        db.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(db), check_same_thread=False)
-        self.saver = SqliteSaver(self._conn)
+        self.saver, self._conn = sqlite_checkpointer(db)
         self.settings = settings
         self.thread = thread or uuid.uuid4().hex[:12]
         self.out = out
@@ -71,6 +69,7 @@ class ChatSession:
 
     def ask(self, text: str) -> None:
         request = check_request(text, self.settings.profile.max_request_chars)
+        before = self.values().get("plan")
         for update in self.graph.stream({"messages": [HumanMessage(request)]}, self.config, context=RunContext(),
                                         stream_mode="updates"):
             for node, change in update.items():
@@ -80,7 +79,17 @@ class ChatSession:
         state = self.values()
         self.say(state.get("answer", ""))
         if state.get("status") in WORKFLOW_STATUSES:
+            self.show_changes(before, state.get("plan"))
             self.say(f"[{state['status']}] {len(state['files'])} files ready: /save DIR writes them.")
+
+    def show_changes(self, before, after) -> None:
+        """After a follow-up, what changed in the thread's plan."""
+        if before is None or after is None:
+            return
+        lines = plan_diff(before, after)
+        self.say("changes to the previous workflow:" if lines else "no change to the previous workflow's plan.")
+        for line in lines:
+            self.say(f"  {line}")
 
     def save(self, target: str) -> None:
         state = self.values()
@@ -133,6 +142,9 @@ def run_chat(args: argparse.Namespace) -> int:
                 line = input("you> ").strip()
             except EOFError:
                 break
+            except UnicodeDecodeError:  # a terminal in a UTF-8 locale that was sent other bytes
+                session.say("error: that line is not UTF-8 text; the thread is kept.")
+                continue
             except KeyboardInterrupt:
                 session.say("")
                 break

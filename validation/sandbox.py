@@ -6,6 +6,10 @@ scratch (no inherited variables, so no API keys), HOME and TMPDIR inside the tem
 process group. Where unprivileged user namespaces work (probed once, at first use), the command also runs with no
 network (a fresh, empty network namespace), in its own PID namespace (so nothing survives a kill), and with every
 mount read-only except the temporary directory. The result says which isolation was active.
+
+The validator adds a second layer that needs no namespaces: Snakemake runs under validation/audit_guard.py, an
+audit hook that blocks network access, process starts and writes outside the sandbox, and fails the check when it
+had to block anything.
 """
 
 from __future__ import annotations

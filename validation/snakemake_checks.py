@@ -25,6 +25,7 @@ from validation.snakemake_output import job_summary, parse_lints, relativize, su
 from validation.static_screen import SNAKEFILE_NAMES, screen_workflow, syntax_errors
 
 SCREEN, LINT, DRY_RUN = "static_screen", "snakemake_lint", "dry_run"
+_AUDIT_GUARD = Path(__file__).resolve().parent / "audit_guard.py"
 _SKIPPED_DIRS = frozenset({".snakemake", ".git", "__pycache__"})
 # How Snakemake's output looks when the workflow does not parse (KeyError: <line> is its error formatter failing).
 _SYNTAX_SIGNS = re.compile(r"SyntaxError|IndentationError|TokenError|KeyError: \d+\s*$")
@@ -75,10 +76,10 @@ def _run_checks(root: Path, sources: Mapping[str, str], timeout_s: float) -> lis
         problem = f"Snakemake is not installed for {sys.executable} (pip install snakemake)"
     if problem:
         return _not_runnable(problem)
-    command = [sys.executable, "-m", "snakemake", "-s", snakefile]
+    arguments = ["-s", snakefile]
     test_dir = (root / ".test").is_dir()
     if test_dir:  # the Snakefile usually reads config: use the synthetic test setup
-        command += ["--directory", ".test"]
+        arguments += ["--directory", ".test"]
     located = syntax_errors(sources)
     with contextlib.ExitStack() as stack:
         try:
@@ -96,12 +97,43 @@ def _run_checks(root: Path, sources: Mapping[str, str], timeout_s: float) -> lis
                 results.append(CheckResult(check=check, ok=False, details=(
                     f"not run: the workflow does not parse (see {LINT})\n{results[-1].details}")))
                 continue
-            run = box.run([*command, *extra], timeout_s=remaining)
-            result = _judge(check, run, box.work_dir, located)
+            guard_log = box.root / f"guard-{check}.log"
+            run = box.run([*_guarded_snakemake(box, guard_log), *arguments, *extra], timeout_s=remaining)
+            result = _guard_verdict(check, guard_log, box.work_dir) or _judge(check, run, box.work_dir, located)
+            result.details += _isolation_note(box)
             if check == DRY_RUN and test_dir and not result.ok and not run.timed_out:
                 result.details += "\n(the dry run works in .test/: paths above are relative to .test/)"
             results.append(result)
     return results
+
+
+def _guarded_snakemake(box: Sandbox, log: Path) -> list[str]:
+    """`python -m snakemake` under the audit guard, which may write only inside the sandbox's own directories."""
+    writable = [str(box.work_dir), str(box.root / "home"), str(box.root / "tmp")]
+    return [sys.executable, "-I", str(_AUDIT_GUARD), str(log), *writable, "--", "-m", "snakemake"]
+
+
+def _guard_verdict(check: str, log: Path, work_dir: Path) -> CheckResult | None:
+    """A failing check when the guard blocked anything, even if the workflow caught the error and went on."""
+    try:
+        blocked = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line]
+    except OSError:
+        return None
+    if not blocked:
+        return None
+    lines = list(dict.fromkeys(relativize(line, work_dir) for line in blocked))[:10]
+    return CheckResult(check=check, ok=False, details=(
+        "the sandbox blocked what the workflow tried while Snakemake loaded it (a Snakefile must not touch the "
+        "network, start processes or write outside its directory at parse time):\n"
+        + "\n".join(f"- {line}" for line in lines)))
+
+
+def _isolation_note(box: Sandbox) -> str:
+    isolation = box.isolation
+    if isolation.network and isolation.filesystem:
+        return ""
+    return (f"\n(sandbox: {isolation.reason or 'namespace isolation unavailable'}; the scrubbed environment, limits "
+            "and the audit guard still applied)")
 
 
 def _not_runnable(problem: str) -> list[CheckResult]:

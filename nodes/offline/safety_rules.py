@@ -1,7 +1,7 @@
-"""The rule-based safety path: config/safety.yaml compiled once, applied to a request.
+"""The rule-based safety path: config/safety.yaml compiled once, applied to a request or to generated output.
 
 Refusals fail closed and say why; redactions replace the match and let the turn go on; `review` matches mark the
-request as ambiguous so the guard model (when configured) decides.
+request as ambiguous so the guard model (when configured) decides. Llama Guard 3 answers are parsed strictly here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,18 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from graph.errors import ConfigError
 from graph.settings import CONFIG_DIR, read_yaml
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls except tab and newline, DEL, zero-width and bidirectional overrides (used to hide text from
+# reviewers: "Trojan Source"), and the byte-order mark.
+CONTROL_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Llama Guard 3's categories (S14: code interpreter abuse).
+GUARD_CATEGORIES = {
+    "S1": "violent crimes", "S2": "non-violent crimes", "S3": "sex crimes", "S4": "child exploitation",
+    "S5": "defamation", "S6": "specialized advice", "S7": "privacy", "S8": "intellectual property",
+    "S9": "indiscriminate weapons", "S10": "hate", "S11": "self-harm", "S12": "sexual content", "S13": "elections",
+    "S14": "code interpreter abuse",
+}
+Scope = Literal["input", "output", "both"]
 
 
 class InputRule(BaseModel):
@@ -27,6 +38,7 @@ class InputRule(BaseModel):
     action: Literal["refuse", "review"]
     pattern: str
     message: str
+    ignore_case: bool = True
 
 
 class Redaction(BaseModel):
@@ -35,9 +47,12 @@ class Redaction(BaseModel):
     category: str
     pattern: str
     replacement: str
+    scope: Scope = "both"
+    ignore_case: bool = True
 
 
 class SafetyRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     input_rules: list[InputRule]
     redactions: list[Redaction]
 
@@ -56,21 +71,38 @@ class CompiledRules:
     input_patterns: tuple[re.Pattern, ...]
     redaction_patterns: tuple[re.Pattern, ...]
 
-    def apply(self, text: str) -> RuleOutcome:
-        outcome = RuleOutcome(text=text)
+    def redact(self, text: str, side: Literal["input", "output"]) -> tuple[str, list[Redaction]]:
+        """Apply the redactions whose scope covers `side`; the text and the redactions that matched."""
+        hits = []
         for rule, pattern in zip(self.rules.redactions, self.redaction_patterns):
-            new_text = pattern.sub(rule.replacement, outcome.text)
-            if new_text != outcome.text:
-                outcome.text = new_text
-                outcome.redacted.append(rule)
+            if rule.scope not in (side, "both"):
+                continue
+            new_text = pattern.sub(rule.replacement, text)
+            if new_text != text:
+                text = new_text
+                hits.append(rule)
+        return text, hits
+
+    def apply(self, text: str) -> RuleOutcome:
+        """The input side: redact first (no model and no log sees a secret), then match the refuse/review rules."""
+        redacted_text, redacted = self.redact(text, "input")
+        outcome = RuleOutcome(text=redacted_text, redacted=redacted)
         for rule, pattern in zip(self.rules.input_rules, self.input_patterns):
             if pattern.search(outcome.text):
                 (outcome.refused if rule.action == "refuse" else outcome.review).append(rule)
         return outcome
 
+    def review_matches(self, text: str) -> list[InputRule]:
+        return [rule for rule, pattern in zip(self.rules.input_rules, self.input_patterns)
+                if rule.action == "review" and pattern.search(text)]
+
 
 def strip_control_chars(text: str) -> str:
     return CONTROL_CHARS.sub("", text)
+
+
+def _compile(pattern: str, ignore_case: bool) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
 
 
 @lru_cache(maxsize=4)
@@ -80,12 +112,16 @@ def load_rules(path: Path = CONFIG_DIR / "safety.yaml") -> CompiledRules:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
-    try:
-        inputs = tuple(re.compile(r.pattern, re.IGNORECASE) for r in rules.input_rules)
-        redactions = tuple(re.compile(r.pattern, re.IGNORECASE) for r in rules.redactions)
-    except re.error as exc:
-        raise ConfigError(f"{path}: bad pattern: {exc}") from None
-    return CompiledRules(rules, inputs, redactions)
+    compiled: list[tuple[re.Pattern, ...]] = []
+    for group in (rules.input_rules, rules.redactions):
+        patterns = []
+        for rule in group:
+            try:
+                patterns.append(_compile(rule.pattern, rule.ignore_case))
+            except re.error as exc:
+                raise ConfigError(f"{path}: rule {rule.id}: bad pattern: {exc}") from None
+        compiled.append(tuple(patterns))
+    return CompiledRules(rules, compiled[0], compiled[1])
 
 
 def parse_guard_verdict(text: str) -> tuple[bool, list[str]]:
@@ -99,5 +135,10 @@ def parse_guard_verdict(text: str) -> tuple[bool, list[str]]:
     if head == "unsafe" and len(lines) == 2:
         cats = [c.strip().upper() for c in lines[1].split(",")]
         if cats and all(re.fullmatch(r"S(1[0-4]|[1-9])", c) for c in cats):
-            return False, cats
+            return False, list(dict.fromkeys(cats))
     raise ValueError(f"not a Llama Guard verdict: {text[:80]!r}")
+
+
+def describe_categories(categories: list[str]) -> str:
+    """'S9 (indiscriminate weapons), S14 (code interpreter abuse)'."""
+    return ", ".join(f"{c} ({GUARD_CATEGORIES[c]})" if c in GUARD_CATEGORIES else c for c in categories)

