@@ -46,6 +46,10 @@ class Entities(BaseModel):
     conditions: list[str] = Field(default_factory=list)
     input_paths: list[str] = Field(default_factory=list)
     accessions: list[str] = Field(default_factory=list)
+    # assay details
+    histone_mark: str | None = Field(None, description="e.g. H3K27ac, H3K4me3")
+    umi: bool | None = Field(None, description="true: the reads carry UMIs; false: the user says they do not")
+    chemistry: str | None = Field(None, description="10x chemistry, e.g. 3' v3.1, 5' v2, multiome")
 
 
 class IntentResult(BaseModel):

@@ -23,7 +23,7 @@ from library.errors import CatalogueError, UnsupportedAnalysis
 from library.matching import normalize, step_marker
 from library.models import Layout, ModuleSpec, Recipe, RecipeStep
 from library.references import ReferenceChoice, choose_reference
-from library.samples import build_samples, relayout
+from library.samples import build_samples, clean_name, relayout
 from library.wiring import Wiring
 
 if TYPE_CHECKING:
@@ -267,9 +267,20 @@ class Planner:
 
     def samples(self, layout: Layout) -> tuple[list[dict], list[str] | None]:
         entities, previous = self.entities, self.previous
-        if previous and previous.samples and not (entities.sample_count or entities.conditions or entities.input_paths):
+        if previous and previous.samples and not (entities.sample_count or entities.input_paths):
             contrast = previous.config.get("de", {}).get("contrast")
-            return relayout(previous.samples, layout), contrast
+            if not entities.conditions:
+                return relayout(previous.samples, layout), contrast
+            # a follow-up naming two conditions changes the contrast ("change the contrast to treated vs
+            # control"): the user's order is numerator vs reference
+            levels = list(dict.fromkeys(clean_name(c) for c in entities.conditions))
+            if len(levels) == 2 and set(levels) <= {r.get("condition") for r in previous.samples}:
+                self.notes.append(f"Contrast changed to {levels[0]} vs {levels[1]}; the sample sheet is kept.")
+                return relayout(previous.samples, layout), ["condition", *levels]
+            # new condition names: the sheet is rebuilt with them, keeping the number of samples
+            self.notes.append(f"Conditions changed to {', '.join(levels)}: the sample sheet was rebuilt with "
+                              f"{len(previous.samples)} samples.")
+            entities = entities.model_copy(update={"sample_count": len(previous.samples)})
         sheet = build_samples(self.recipe.samples, layout, entities)
         self.notes.extend(sheet.notes)
         return sheet.rows, sheet.contrast
@@ -303,15 +314,17 @@ class Planner:
                 defaults = {name: copy.deepcopy(p.default) for name, p in module.params.items()}
                 # values from the previous plan are kept, except those the organism decides when it changed
                 organism = {} if same_build else self.organism_params(module, reference)
-                config[module.id] = {**defaults, **earlier.get(module.id, {}), **organism}
+                # a recipe may tune a shared module for its assay (bowtie2 for CUT&RUN fragments)
+                tuned = copy.deepcopy(self.recipe.config.get(module.id, {}))
+                config[module.id] = {**defaults, **tuned, **earlier.get(module.id, {}), **organism}
         return config
 
     def organism_params(self, module: ModuleSpec, reference: ReferenceChoice) -> dict:
         """Parameter values that follow from the organism and annotation."""
-        if module.id == "macs3_callpeak" and reference.macs_gsize:
+        if module.family == "macs" and reference.macs_gsize:
             return {"gsize": reference.macs_gsize}
-        if module.id == "macs3_callpeak":
-            self.notes.append("MACS3 genome size defaulted to hs (human): set macs3_callpeak.gsize for your organism.")
+        if module.family == "macs":
+            self.notes.append(f"MACS3 genome size defaulted to hs (human): set {module.id}.gsize for your organism.")
         if module.id == "salmon_index" and (reference.annotation or "").startswith("GENCODE"):
             return {"extra": "--gencode"}  # GENCODE FASTA headers carry |-separated fields
         return {}

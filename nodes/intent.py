@@ -2,24 +2,29 @@
 
 LLM tier: the intent role's model with structured output (IntentResult); an answer naming an analysis type the
 library does not know is rejected and the call goes down the chain. Offline tier: patterns plus an embedding kNN.
-Requests that are not workflows get their reply here unless an expert answers them.
+The offline reading comes first and picks the chain (config/intent.yaml, nodes/intent_policy.py): confident code
+tasks and simple questions stay local, unsure or multi-step requests escalate. Follow-ups are then tied to the
+thread's last plan. Requests that are not workflows get their reply here unless an expert answers them.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 import yaml
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.schemas import IntentResult
+from graph.models import TierModel
+from graph.schemas import Entities, IntentResult, WorkflowPlan
 from graph.settings import REPO_ROOT
 from graph.state import AgentState
+from graph.tiers import Served, call_structured
 from nodes.common import now, run_context
 from nodes.deps import NodeDeps
+from nodes.intent_policy import EscalationPolicy, load_intent_config
 from nodes.prompts import load_prompt, render_prompt
-from graph.tiers import call_structured
 
 NODE = "intent"
 ROLE = "intent"
@@ -53,10 +58,32 @@ def reconcile(model: IntentResult, offline: IntentResult, veto_confidence: float
     return model.model_copy(update={"entities": model.entities.model_copy(update=found)})
 
 
-def resolve_follow_up(result: IntentResult, has_plan: bool) -> IntentResult:
-    """A modification needs an earlier plan; without one it is a new request."""
-    if result.intent == "modify_workflow" and not has_plan:
-        return result.model_copy(update={"intent": "generate_workflow"})
+def _changes_something(entities: Entities) -> bool:
+    """Does the request carry a detail a follow-up could change (a tool, the layout, the conditions...)?
+
+    An organism alone does not count: "analyze my zebrafish data" is more likely new data than a change of the plan.
+    """
+    return bool(entities.tools_requested or entities.tools_excluded or entities.read_layout
+                or entities.strandedness or entities.conditions)
+
+
+def resolve_follow_up(result: IntentResult, plan: WorkflowPlan | None) -> IntentResult:
+    """Tie a follow-up to the thread's last plan ("that workflow", "make it single-end").
+
+    Without a plan a modification is a new request. With one, a modification that names no assay (or names the
+    plan's own) modifies that plan, so no clarifying question is needed; a workflow request that names no assay but
+    changes a detail ("now compare treated against control") is read as a modification too.
+    """
+    if plan is None:
+        if result.intent == "modify_workflow":
+            return result.model_copy(update={"intent": "generate_workflow"})
+        return result
+    vague_request = (result.intent == "generate_workflow" and result.analysis_type is None
+                     and _changes_something(result.entities))
+    if result.intent == "modify_workflow" or vague_request:
+        if result.analysis_type in (None, plan.recipe):
+            return result.model_copy(update={"intent": "modify_workflow", "analysis_type": plan.recipe,
+                                             "needs_clarification": False, "clarifying_question": None})
     return result
 
 
@@ -72,25 +99,57 @@ def reply_for(result: IntentResult) -> dict:
     name = result.intent if result.intent in {
         "smalltalk", "data_search", "job_management", "validate_workflow", "plan_deployment", "unsafe"} else "unknown"
     status = "refused" if name == "unsafe" else "not_a_workflow"
-    return {"status": status, "answer": load_prompt(f"reply_{name}").strip()}
+    answer = load_prompt(f"reply_{name}").strip()
+    if name == "data_search" and result.entities.accessions:
+        answer += "\n" + render_prompt("reply_fetch_accessions", commands="\n".join(
+            f"- {line}" for line in fetch_commands(result.entities.accessions))).strip()
+    return {"status": status, "answer": answer}
+
+
+@lru_cache(maxsize=1)
+def _fetch_table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    data = yaml.safe_load((REPO_ROOT / "nodes" / "offline" / "data" / "fetch_commands.yaml").read_text("utf-8"))
+    return tuple((re.compile(e["pattern"]), e["what"], e["command"]) for e in data["fetch_commands"])
+
+
+def fetch_commands(accessions: list[str]) -> list[str]:
+    """One exact fetch command per accession; an accession of no known kind says so instead of guessing."""
+    lines = []
+    for accession in accessions:
+        hit = next(((what, cmd) for pattern, what, cmd in _fetch_table() if pattern.search(accession.upper())), None)
+        lines.append(f"{accession} ({hit[0]}): `{hit[1].format(id=accession)}`" if hit
+                     else f"{accession}: no fetch command known for this kind of accession")
+    return lines
 
 
 class IntentNode:
-    def __init__(self, deps: NodeDeps) -> None:
+    def __init__(self, deps: NodeDeps, policy: EscalationPolicy | None = None) -> None:
         self.deps = deps
+        self.policy = policy or EscalationPolicy(load_intent_config())
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
-        started = now()
-        request = state["request"]
-        plan = state.get("plan")
+    def chain(self, request: str, offline: IntentResult, runtime: Any = None) -> list[TierModel]:
+        """The intent call's tiers, ordered by the escalation policy (config/intent.yaml)."""
+        context = run_context(runtime)
+        decision = self.policy.decide(request, offline)
+        strongest = (self.deps.tiers(self.policy.config.escalation.strongest_local_role, context)
+                     if decision.route == "escalate" else [])
+        return self.policy.chain(decision, self.deps.tiers(ROLE, context), strongest)
+
+    def read(self, request: str, plan: WorkflowPlan | None, runtime: Any = None) -> Served:
+        """The request's reading on the role's tiers, before it is tied to the thread's plan."""
         system = render_prompt(
             "intent", analysis_types="\n".join(f"  {s}" for s in analysis_type_slugs()),
             previous_plan=plan.model_dump_json(include={"recipe", "steps", "read_layout"}) if plan else "none")
         offline = self.deps.intent_classifier.classify(request)  # cheap, and the check on the model's answer
         veto = self.deps.settings.profile.intent_veto_confidence
-        served = call_structured(
-            self.deps.tiers(ROLE, run_context(runtime)), IntentResult,
+        return call_structured(
+            self.chain(request, offline, runtime), IntentResult,
             [SystemMessage(system), HumanMessage(request)],
             offline=lambda: offline, role=ROLE, check=lambda result: reconcile(result, offline, veto))
-        result = resolve_follow_up(served.value, has_plan=plan is not None)
+
+    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+        started = now()
+        plan = state.get("plan")
+        served = self.read(state["request"], plan, runtime)
+        result = resolve_follow_up(served.value, plan)
         return {"intent": result, **reply_for(result), "routes": [served.route(NODE, started, state["turn"])]}

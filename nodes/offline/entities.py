@@ -14,6 +14,7 @@ Exact, predictable outputs; the conventions live with the vocabularies in nodes/
   that carry a glob or a data-file extension, in order, trailing punctuation removed.
 - accessions: SRA/ENA/DDBJ runs, experiments, samples and studies, GEO series/samples, BioProjects, BioSamples,
   ENCODE and ArrayExpress ids, upper-cased, in order; ids inside a path belong to the path.
+- histone_mark / umi / chemistry: assay_details.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 from functools import lru_cache
 
 from graph.schemas import Entities
+from nodes.offline.assay_details import read_assay_details
 from nodes.offline.lexicon import Lexicon, OrganismLexicon, load_lexicon
 from nodes.offline.samples import DesignReader
 from nodes.offline.textnorm import FuzzyVocabulary
@@ -231,6 +233,7 @@ class EntityExtractor:
         not_conditions += [(m.start(), m.end()) for m in self._organism_re.finditer(masked)
                            if self._organism_keys[m.lastgroup or ""][1] is not None]
         design = self._design.read(_mask(masked, not_conditions))
+        details = read_assay_details(masked)
         return Entities(
             organism=organism,
             genome_build=build,
@@ -242,6 +245,9 @@ class EntityExtractor:
             conditions=design.conditions,
             input_paths=paths,
             accessions=accessions,
+            histone_mark=details.histone_mark,
+            umi=details.umi,
+            chemistry=details.chemistry,
         )
 
 

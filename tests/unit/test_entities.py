@@ -119,6 +119,17 @@ CASES = [
      {"organism": "human", "genome_build": "GRCh38", "read_layout": "paired",
       "tools_requested": ["bwa_mem2", "deepvariant"], "tools_excluded": ["step:bqsr"],
       "input_paths": ["/mnt/wgs/*.cram"]}),
+    # assay details: histone mark, UMIs, 10x chemistry
+    ("CUT&Tag for h3k27me3 in mouse ES cells", {"organism": "mouse", "histone_mark": "H3K27me3"}),
+    ("ChIP of H3K4ME3 and H3K27ac", {"histone_mark": "H3K4me3"}),
+    ("H2A.Z occupancy at promoters", {"histone_mark": "H2A.Z"}),
+    ("10x 3' v3.1 PBMCs with UMIs", {"umi": True, "chemistry": "3' v3.1"}),
+    ("the reads have no UMIs", {"umi": False}),
+    ("unique molecular identifiers sit in read 1", {"umi": True}),
+    ("5 prime v2 chemistry for TCR profiling", {"chemistry": "5' v2"}),
+    ("old v2 chemistry libraries", {"chemistry": "v2"}),
+    ("10x Multiome of brain nuclei", {"chemistry": "multiome"}),
+    ("Single Cell 3prime v3 kit", {"chemistry": "3' v3"}),
 ]
 
 

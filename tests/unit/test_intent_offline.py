@@ -58,7 +58,8 @@ def _accuracy(outcome: Outcome) -> tuple[float, float, list[str]]:
 
 def test_eval_set_covers_every_intent_and_analysis_type() -> None:
     rows = _eval_rows()
-    assert len(rows) >= 150
+    assert len(rows) >= 300
+    assert sum(r.get("split") == "holdout" for r in rows) >= 60
     assert {r["intent"] for r in rows} == set(INTENTS)
     assert {r["analysis_type"] for r in rows} - {None} == set(load_lexicon().analysis_types)
     assert len({r["query"] for r in rows}) == len(rows), "duplicate queries"

@@ -1,0 +1,208 @@
+"""The intent evaluation harness behind `biopipelines eval`: labelled queries in, accuracy and latency out.
+
+Each JSONL line has `query` and optional labels: `intent`, `analysis_type` (null means "no analysis type"),
+`tools` (tools the workflow must contain) and `split` (e.g. dev / holdout). A metric counts only rows that carry
+its label. The intent node runs on the profile's tiers exactly as the graph runs it; tool recall uses the planner's
+plan (or, with --generate, the whole graph's plan and its validation status).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from graph.errors import InputError
+from graph.schemas import IntentName, IntentResult, WorkflowPlan
+
+NONE_LABEL = "(none)"  # how a null analysis type shows in the confusion table
+
+
+class EvalRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1)
+    intent: IntentName | None = None
+    analysis_type: str | None = None
+    tools: list[str] = Field(default_factory=list)
+    split: str | None = None
+
+    @property
+    def has_type_label(self) -> bool:
+        return "analysis_type" in self.model_fields_set
+
+
+class RowOutcome(BaseModel):
+    row: EvalRow
+    result: IntentResult
+    latency_ms: float
+    tier: str
+    plan_tools: list[str] | None = None  # None: no plan was made
+    status: str | None = None  # the graph's status, with --generate
+
+
+def load_rows(path: Path, slugs: tuple[str, ...]) -> list[EvalRow]:
+    """Read and check the file; any problem is one InputError naming the file, line and problem."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a JSONL file")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    rows: list[EvalRow] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = EvalRow.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err["loc"]) or "line"
+            raise InputError(f"{path}:{number}: {where}: {err['msg']}") from None
+        if row.analysis_type is not None and row.analysis_type not in slugs:
+            raise InputError(f"{path}:{number}: analysis_type: unknown slug {row.analysis_type!r}")
+        rows.append(row)
+    if not rows:
+        raise InputError(f"{path}: no queries (one JSON object per line, each with a \"query\")")
+    return rows
+
+
+def _norm(tool: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", tool.lower())
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarize(outcomes: list[RowOutcome]) -> dict[str, Any]:
+    intent_rows = [o for o in outcomes if o.row.intent is not None]
+    type_rows = [o for o in outcomes if o.row.has_type_label]
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    for o in type_rows:
+        confusion[o.row.analysis_type or NONE_LABEL][o.result.analysis_type or NONE_LABEL] += 1
+    expected_tools = found_tools = 0
+    for o in outcomes:
+        if o.row.tools:
+            have = {_norm(t) for t in o.plan_tools or []}
+            expected_tools += len(o.row.tools)
+            found_tools += sum(_norm(t) in have for t in o.row.tools)
+    latencies = [o.latency_ms for o in outcomes]
+    summary: dict[str, Any] = {
+        "n": len(outcomes),
+        "intent_accuracy": _ratio(sum(o.result.intent == o.row.intent for o in intent_rows), len(intent_rows)),
+        "intent_n": len(intent_rows),
+        "analysis_type_accuracy": _ratio(sum(o.result.analysis_type == o.row.analysis_type for o in type_rows),
+                                         len(type_rows)),
+        "analysis_type_n": len(type_rows),
+        "tool_recall": _ratio(found_tools, expected_tools),
+        "tools_expected": expected_tools,
+        "latency_ms": {"p50": round(percentile(latencies, 50), 2), "p90": round(percentile(latencies, 90), 2),
+                       "p99": round(percentile(latencies, 99), 2), "max": round(max(latencies), 2)},
+        "tiers": dict(Counter(o.tier for o in outcomes)),
+        "confusion": {e: dict(c) for e, c in sorted(confusion.items())},
+    }
+    generated = [o for o in outcomes if o.status is not None]
+    if generated:
+        statuses = Counter(o.status for o in generated)
+        made = statuses["validated"] + statuses["invalid"]
+        summary["generate"] = {"runs": len(generated), "workflows": made, "validated": statuses["validated"],
+                               "validated_rate": _ratio(statuses["validated"], made), "statuses": dict(statuses)}
+    return summary
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def misses(outcomes: list[RowOutcome]) -> list[dict[str, Any]]:
+    out = []
+    for o in outcomes:
+        wrong_intent = o.row.intent is not None and o.result.intent != o.row.intent
+        wrong_type = o.row.has_type_label and o.result.analysis_type != o.row.analysis_type
+        if wrong_intent or wrong_type:
+            out.append({"query": o.row.query, "split": o.row.split, "expected": [o.row.intent, o.row.analysis_type],
+                        "got": [o.result.intent, o.result.analysis_type], "confidence": o.result.confidence})
+    return out
+
+
+def report(outcomes: list[RowOutcome]) -> dict[str, Any]:
+    """The whole set, then each split on its own (the holdout is the honest figure)."""
+    splits = sorted({o.row.split for o in outcomes if o.row.split})
+    return {"all": summarize(outcomes),
+            "splits": {s: summarize([o for o in outcomes if o.row.split == s]) for s in splits},
+            "misses": misses(outcomes)}
+
+
+class Evaluator:
+    """Runs rows through the intent node (and the planner, or the whole graph with generate=True)."""
+
+    def __init__(self, settings: Any, generate: bool = False) -> None:
+        from graph.models import ModelFactory
+        from nodes.deps import NodeDeps
+        from nodes.intent import IntentNode
+
+        self.deps = NodeDeps(settings=settings, models=ModelFactory(settings))
+        self.node = IntentNode(self.deps)
+        self.generate = generate
+        self._graph = None
+        if generate:
+            from graph.builder import build_graph
+
+            self._graph = build_graph(deps=self.deps)
+
+    def warm_up(self) -> None:
+        """Load the embedder and exemplar index before anything is timed."""
+        self.node.read("warm up", plan=None)
+
+    def run(self, rows: list[EvalRow], progress: Callable[[int, int], None] | None = None) -> list[RowOutcome]:
+        outcomes = []
+        for index, row in enumerate(rows, start=1):
+            outcomes.append(self.one(row))
+            if progress:
+                progress(index, len(rows))
+        return outcomes
+
+    def one(self, row: EvalRow) -> RowOutcome:
+        # the reading of the query on its own: follow-ups ("use Salmon instead") are judged as modify_workflow
+        # here; tying them to a thread's plan is the node's next step, tested through the graph
+        started = time.perf_counter()
+        served = self.node.read(row.query, plan=None)
+        latency = (time.perf_counter() - started) * 1000
+        result: IntentResult = served.value
+        tier = served.tier
+        if self.generate and result.intent == "generate_workflow":
+            plan, status = self._generated(row.query)
+            return RowOutcome(row=row, result=result, latency_ms=latency, tier=tier, status=status,
+                              plan_tools=[s.tool for s in plan.steps] if plan else None)
+        plan_tools = self._planned_tools(result) if row.tools else None
+        return RowOutcome(row=row, result=result, latency_ms=latency, tier=tier, plan_tools=plan_tools)
+
+    def _planned_tools(self, result: IntentResult) -> list[str] | None:
+        from library import UnsupportedAnalysis
+
+        if result.intent not in ("generate_workflow", "modify_workflow"):
+            return None
+        try:
+            plan = self.deps.library.plan(result.analysis_type, result.entities)
+        except UnsupportedAnalysis:
+            return None
+        return [s.tool for s in plan.steps]
+
+    def _generated(self, query: str) -> tuple[WorkflowPlan | None, str]:
+        from langchain_core.messages import HumanMessage
+
+        from graph.state import RunContext
+
+        state = self._graph.invoke({"messages": [HumanMessage(query)]}, context=RunContext())
+        status = state.get("status") or "unknown"
+        return (state.get("plan") if status in ("validated", "invalid") else None), status

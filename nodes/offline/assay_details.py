@@ -1,0 +1,51 @@
+"""Assay details in a request: the histone mark, whether reads carry UMIs, and the 10x chemistry.
+
+Canonical forms, so tests and the planner can compare them exactly:
+- histone_mark: "H3K27ac", "H3K4me3", "H2A.Z" (H and K upper case, the modification lower case); the first named;
+- umi: True for "UMI(s)" / "unique molecular identifiers", False when negated ("no UMIs", "without UMI");
+- chemistry: "3' v3.1", "5' v2", "v3" (version only), "multiome" (the first named; quotes and "prime" normalised).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HISTONE = re.compile(r"(?<![A-Za-z0-9])(H2A\.?Z|H[1-4](?:\.\d)?K\d{1,3}(?:me[1-3]|ac|ub\d?|cr|bu))(?![A-Za-z0-9])",
+                      re.IGNORECASE)
+_UMI = re.compile(r"\bUMIs?\b|\bunique molecular (?:identifiers?|barcodes?)\b", re.IGNORECASE)
+_UMI_NEGATED = re.compile(r"\b(?:no|without|lacks?|lacking|not using|don'?t have|do not have|free of)\s+(?:any\s+)?$",
+                          re.IGNORECASE)
+_END_VERSION = re.compile(r"(?<![\w.])([35])\s*(?:'|’|′|prime\b|p\b|-prime\b)\s*(?:gene expression\s+)?"
+                          r"v(\d(?:\.\d)?)\b", re.IGNORECASE)
+_VERSION_ONLY = re.compile(r"\bv(\d(?:\.\d)?)\s+chemistry\b|\bchemistry\s+v(\d(?:\.\d)?)\b", re.IGNORECASE)
+_MULTIOME = re.compile(r"\bmultiome\b|\bscmultiome\b|\bARC\s+(?:chemistry|kit)\b", re.IGNORECASE)
+
+
+def _canonical_mark(raw: str) -> str:
+    if raw.upper().replace(".", "") == "H2AZ":
+        return "H2A.Z"
+    head, k, rest = re.match(r"(H[1-4](?:\.\d)?)(K\d+)(.+)", raw, re.IGNORECASE).groups()  # type: ignore[union-attr]
+    return f"{head.upper()}{k.upper()}{rest.lower()}"
+
+
+@dataclass(frozen=True)
+class AssayDetails:
+    histone_mark: str | None = None
+    umi: bool | None = None
+    chemistry: str | None = None
+
+
+def read_assay_details(text: str) -> AssayDetails:
+    mark = _HISTONE.search(text)
+    umi: bool | None = None
+    for match in _UMI.finditer(text):
+        negated = bool(_UMI_NEGATED.search(text[max(0, match.start() - 30):match.start()]))
+        umi = not negated if umi is None else (umi or not negated)
+    chemistry = None
+    found = [(m.start(), f"{m.group(1)}' v{m.group(2)}") for m in _END_VERSION.finditer(text)]
+    found += [(m.start(), f"v{m.group(1) or m.group(2)}") for m in _VERSION_ONLY.finditer(text)]
+    found += [(m.start(), "multiome") for m in _MULTIOME.finditer(text)]
+    if found:
+        chemistry = min(found)[1]
+    return AssayDetails(histone_mark=_canonical_mark(mark.group(1)) if mark else None, umi=umi, chemistry=chemistry)
