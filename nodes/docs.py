@@ -54,10 +54,17 @@ def check_overview(value: DocsOverview) -> DocsOverview:
 
 
 def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[dict], checks: list[CheckResult],
-                  attempts: int, layout: list[str]) -> str:
+                  attempts: int, layout: list[str], reading: list | None = None) -> str:
     return _environment().get_template("workflow_readme.md.j2").render(
         plan=plan, overview=overview.strip(), request=request.replace("\n", " "), steps=steps, checks=checks,
-        validated=all_passed(checks), attempts=attempts, layout=layout)
+        validated=all_passed(checks), attempts=attempts, layout=layout, reading=reading or [])
+
+
+def method_notes(plan: WorkflowPlan, library) -> list:
+    """The knowledge-base notes cited in the README: about the plan's tools, then its topic (rag.further_reading)."""
+    from rag.further_reading import further_reading
+
+    return further_reading([s.module for s in plan.steps], library, topic=plan.recipe.split("_")[0])
 
 
 def summary_answer(plan: WorkflowPlan, validated: bool, attempts: int, checks: list[CheckResult]) -> str:
@@ -85,7 +92,8 @@ class DocsNode:
         steps = [self.deps.library.step_facts(step) for step in analysis_steps(plan)]
         layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]
         files["README.md"] = render_readme(state["request"], plan, served.value.overview, steps, checks,
-                                           state.get("attempts", 0), sorted(layout))
+                                           state.get("attempts", 0), sorted(layout),
+                                           method_notes(plan, self.deps.library))
         validated = all_passed(checks)
         return {"files": files, "status": "validated" if validated else "invalid",
                 "answer": summary_answer(plan, validated, state.get("attempts", 0), checks),

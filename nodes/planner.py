@@ -19,6 +19,7 @@ from nodes.common import now, run_context
 from nodes.deps import NodeDeps
 from nodes.prompts import render_prompt
 from nodes.schemas import PlanAdvice
+from rag.tool_lookup import resolve_requested
 
 NODE = "planner"
 ROLE = "planner"
@@ -43,6 +44,11 @@ class PlannerNode:
         previous = state.get("plan") if intent.intent == "modify_workflow" else None
         analysis_type = intent.analysis_type or (previous.recipe if previous else None)
         library = self.deps.library
+        # A tool the library does not have ("something like Kallisto") maps to the module doing the same job,
+        # with a plan note saying so; the retriever loads only when such a name occurs.
+        looked = resolve_requested(intent.entities.tools_requested, library, lambda: self.deps.retriever)
+        intent = intent.model_copy(update={"entities": intent.entities.model_copy(
+            update={"tools_requested": looked.tools_requested})})
         try:
             if not library.has_recipe(analysis_type):
                 library.plan(analysis_type, intent.entities, previous)  # raises the honest explanation
@@ -56,6 +62,7 @@ class PlannerNode:
                 check=lambda advice: library.plan(analysis_type, merge_advice(intent.entities, advice), previous)
                 and advice)
             plan = library.plan(analysis_type, merge_advice(intent.entities, served.value), previous)
+            plan = plan.model_copy(update={"notes": plan.notes + looked.notes})
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
             return {"status": "unsupported", "answer": str(exc), "routes": [route]}

@@ -82,12 +82,11 @@ def embedded_default() -> SentenceTransformerEmbeddings:
 def load_embeddings(settings: Settings) -> Embeddings:
     role = settings.profile.role("embeddings")
     if role.endpoints:
-        from langchain_openai import OpenAIEmbeddings
+        from rag.endpoint_embeddings import EndpointEmbeddings
 
         ep = role.endpoints[0]
         key = (os.environ.get(ep.api_key_env) if ep.api_key_env else None) or "not-needed"
-        return OpenAIEmbeddings(model=ep.model, base_url=ep.url, api_key=key, timeout=ep.timeout_s,
-                                check_embedding_ctx_length=False, max_retries=1)
+        return EndpointEmbeddings(url=ep.url, model=ep.model, api_key=key, timeout_s=ep.timeout_s)
     if role.model_id == BGE_M3_ID:
         path = os.environ.get("BIOPIPELINES_BGE_M3_PATH")
         if not path or not Path(path).is_dir():

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
-from rank_bm25 import BM25Okapi
 
+from rag.bm25 import SparseBM25
 from rag.corpus import Chunk, Corpus
 from rag.index import IndexManifest, LoadedIndex, load_or_build, unit_vectors
 from rag.tokens import tokenize
@@ -47,7 +47,7 @@ class Retriever:
             doc = docstore.search(positions[position])
             self.chunks.append(Chunk(text=doc.page_content, **doc.metadata))
         # BM25 is built from the stored passages themselves, so its positions line up with the FAISS rows.
-        self._bm25 = BM25Okapi([tokenize(c.search_text()) for c in self.chunks])
+        self._bm25 = SparseBM25([tokenize(c.search_text()) for c in self.chunks])
         self._titles = {c.card_id: c.title for c in self.chunks}
         # Sentence vectors were computed at build time; reconstructing them from the flat index costs milliseconds.
         sentences = loaded.sentences
@@ -102,7 +102,8 @@ class Retriever:
         bm25 = np.asarray(self._bm25.get_scores(tokenize(query)), dtype="float64")
         fused = np.zeros(len(self.chunks))
         fused[dense_order] += 1.0 / (self._rrf_k + 1 + np.arange(len(dense_order)))
-        lexical = [int(i) for i in np.argsort(-bm25, kind="stable") if bm25[i] > 0]  # no shared term: no vote
+        matched = np.flatnonzero(bm25 > 0)  # no shared term: no vote
+        lexical = matched[np.argsort(-bm25[matched], kind="stable")]
         fused[lexical] += 1.0 / (self._rrf_k + 1 + np.arange(len(lexical)))
         hits: list[Hit] = []
         seen: set[str] = set()

@@ -8,11 +8,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.corpus import (KNOWLEDGE_DIR, MAX_CHUNK_CHARS, CorpusError, card_problems, chunk_card, default_sources,
                         load_cards, load_corpus, parse_card)
+from graph.errors import InputError
 from rag.embeddings import EMBEDDED_MODEL_ID, embedded_default
+from rag.evaluate import LabelledQuery, evaluate, load_labelled
 from rag.index import INDEX_DIR_ENV, MANIFEST, index_dir, load_or_build, model_id_of, read_manifest
 from rag.retriever import Retriever
 from rag.tokens import split_sentences, tokenize
@@ -288,3 +291,54 @@ def test_exact_acronyms_are_found_through_bm25(retriever):
 
 def test_empty_query_returns_nothing(retriever):
     assert retriever.search("   ") == []
+
+
+# -- the labelled set (tests/data/retrieval_eval.jsonl) ----------------------------------------------------------
+
+EVAL_SET = Path(__file__).resolve().parents[1] / "data" / "retrieval_eval.jsonl"
+
+
+def test_labelled_set_is_large_unique_and_labels_real_cards():
+    queries = load_labelled(EVAL_SET)
+    assert len(queries) >= 150
+    assert len({q.query.lower() for q in queries}) == len(queries)
+    card_ids = {c.id for c in load_cards()}
+    assert {card for q in queries for card in q.relevant} <= card_ids
+    # every knowledge card is the answer to at least one query, so no card goes untested
+    assert {c.id for c in load_cards(sorted(KNOWLEDGE_DIR.glob("*.md")))} <= {q.relevant[0] for q in queries}
+
+
+def test_labelled_set_recall_and_mrr(retriever):
+    report = evaluate(retriever, load_labelled(EVAL_SET), k=5)
+    assert report.queries >= 150 and report.k == 5
+    assert report.recall_at_k >= 0.90, [(m.query, m.retrieved) for m in report.misses]
+    assert 0 < report.mrr <= 1 and report.mrr >= report.recall_at_k / 5  # a sanity bound: a hit ranks at most 5th
+    assert len(report.misses) == round((1 - report.recall_at_k) * report.queries)
+
+
+def test_labelled_set_errors_name_the_line(tmp_path):
+    bad = tmp_path / "set.jsonl"
+    bad.write_text('{"query": "ok", "relevant": ["read-qc"]}\n{"query": "no labels", "relevant": []}\n')
+    with pytest.raises(InputError, match=r"set.jsonl:2: expected"):
+        load_labelled(bad)
+    with pytest.raises(InputError, match="cannot read"):
+        load_labelled(tmp_path / "missing.jsonl")
+
+
+def test_unknown_label_is_an_error_not_a_silent_miss(retriever):
+    with pytest.raises(InputError, match="not in the corpus: no-such-card"):
+        evaluate(retriever, [LabelledQuery(query="anything", relevant=["no-such-card"])])
+
+
+def test_sparse_bm25_equals_rank_bm25():
+    from rank_bm25 import BM25Okapi
+
+    from rag.bm25 import SparseBM25
+
+    docs = [tokenize(c.search_text()) for c in load_corpus().chunks]
+    sparse_bm25, okapi = SparseBM25(docs), BM25Okapi(docs)
+    for query in ["VQSR hard filtering exome", "replicates replicates power", "no-such-term", "STAR HISAT2 memory"]:
+        tokens = tokenize(query)
+        assert np.allclose(sparse_bm25.get_scores(tokens), okapi.get_scores(tokens))
+    assert sparse_bm25.idf == okapi.idf
+    assert SparseBM25([]).get_scores(["x"]).shape == (0,)
