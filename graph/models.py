@@ -13,6 +13,7 @@ from typing import Mapping
 import httpx
 from langchain_core.language_models import BaseChatModel
 
+from graph.endpoint_guard import EndpointGuard
 from graph.model_catalogue import ModelCatalogue, Price, default_catalogue
 from graph.schemas import Tier
 from graph.settings import EndpointConfig, Settings, StructuredMethod
@@ -28,6 +29,10 @@ class TierModel:
     chat: BaseChatModel
     method: StructuredMethod
     price: Price | None = None
+    guard: EndpointGuard | None = None  # shared cooldown and in-flight state; None for injected fakes
+    max_retries: int = 0
+    context_tokens: int | None = None
+    power_usd_per_s: float = 0.0  # local GPUs are costed in electricity for the call's duration
 
 
 def _chat_openai(model: str, base_url: str, api_key: str, timeout_s: float, connect_s: float, max_tokens: int,
@@ -62,6 +67,7 @@ class ModelFactory:
         self._injected = dict(injected or {})
         self._env = os.environ if env is None else env
         self._cache: dict[str, list[TierModel]] = {}
+        self.guard = EndpointGuard(settings.profile.routing)  # one per factory: shared by every node and call
 
     @property
     def catalogue(self) -> ModelCatalogue:
@@ -93,10 +99,11 @@ class ModelFactory:
                 chat = _chat_openai(cloud.id, cloud.base_url, key, cfg.cloud.timeout_s, 10.0, cfg.cloud.max_tokens,
                                     cfg.temperature)
                 tiers.append(TierModel("cloud", cloud.id, cloud.base_url, chat, cfg.cloud.structured_output,
-                                       cloud.price_per_mtok))
+                                       cloud.price_per_mtok, self.guard, max_retries=1))
         return tiers
 
     def _local(self, ep: EndpointConfig, temperature: float) -> TierModel:
         key = (self._env.get(ep.api_key_env) if ep.api_key_env else None) or LOCAL_PLACEHOLDER_KEY
         chat = _chat_openai(ep.model, ep.url, key, ep.timeout_s, ep.connect_timeout_s, ep.max_tokens, temperature)
-        return TierModel("local", ep.model, ep.url, chat, ep.structured_output)
+        return TierModel("local", ep.model, ep.url, chat, ep.structured_output, None, self.guard, ep.max_retries,
+                         ep.context_tokens, self.catalogue.power_usd_per_s(ep.gpu) if ep.gpu else 0.0)

@@ -12,7 +12,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessageChunk, HumanMessage
 
 from graph.errors import UserError
 from graph.plan_diff import plan_diff
@@ -26,6 +26,7 @@ HELP = """commands:
   /save DIR      write the last workflow (and report.json) to DIR (new or empty)
   /new           start a new thread
   /profile [P]   show the profile, or switch to profile P (name or YAML path) for the next turns
+  /cost          cost and tokens per node for this thread, and the local/cloud share
   /quit          leave (the thread is kept; resume with --thread)
 anything else is a request: describe an analysis, refine the last workflow, or ask a question."""
 
@@ -70,9 +71,19 @@ class ChatSession:
     def ask(self, text: str) -> None:
         request = check_request(text, self.settings.profile.max_request_chars)
         before = self.values().get("plan")
-        for update in self.graph.stream({"messages": [HumanMessage(request)]}, self.config, context=RunContext(),
-                                        stream_mode="updates"):
-            for node, change in update.items():
+        streaming = False
+        for mode, chunk in self.graph.stream({"messages": [HumanMessage(request)]}, self.config,
+                                             context=RunContext(), stream_mode=["updates", "messages"]):
+            if mode == "messages":  # tokens of a model answer, as the local or cloud model writes them
+                message, _ = chunk
+                if isinstance(message, AIMessageChunk) and isinstance(message.content, str) and message.content:
+                    print(message.content, end="", file=self.out, flush=True)
+                    streaming = True
+                continue
+            if streaming:
+                self.say("")
+                streaming = False
+            for node, change in chunk.items():
                 route = (change or {}).get("routes", [None])[-1] if isinstance(change, dict) else None
                 detail = f" ({route.tier}, {route.latency_ms:.0f} ms)" if route else ""
                 self.say(f"  · {node}{detail}")
@@ -120,6 +131,10 @@ class ChatSession:
                 self.settings = load_settings(arg)
                 self._build()
             self.say(f"profile {self.settings.profile.name} ({self.settings.profile_source})")
+        elif name == "/cost":
+            from graph.cost import format_cost, summarize
+
+            self.say(format_cost(summarize(self.values().get("routes", []))))
         elif name == "/state":
             state = self.values()
             self.say(json.dumps({"turn": state.get("turn"), "status": state.get("status")}))
@@ -132,7 +147,7 @@ class ChatSession:
 
 
 def run_chat(args: argparse.Namespace) -> int:
-    settings = load_settings(args.profile)
+    settings = load_settings(args.profile, endpoints=getattr(args, "endpoint", None))
     db = Path(args.db).expanduser() if args.db else settings.checkpoint_db
     session = ChatSession(settings, db, args.thread)
     session.greet(resumed=bool(args.thread))

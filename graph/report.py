@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from graph.cost import summarize
 from graph.errors import UserError
 from graph.state import AgentState, turn_routes
 
@@ -48,6 +49,7 @@ def build_report(state: AgentState, profile: str) -> dict[str, Any]:
             "cost_usd": round(sum(r.cost_usd for r in routes), 8),
             "tiers": {tier: sum(1 for r in routes if r.tier == tier) for tier in ("local", "cloud", "offline")},
         },
+        "cost": summarize(routes).model_dump(),
         "profile": profile,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

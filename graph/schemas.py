@@ -26,6 +26,7 @@ class RouteEntry(BaseModel):
     tokens_out: int = 0
     cost_usd: float = 0.0
     fallback_reason: str | None = None
+    attempts: int = 0
     turn: int = 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -41,6 +41,10 @@ class EndpointConfig(_Strict):
     timeout_s: float = Field(60.0, gt=0)
     connect_timeout_s: float = Field(5.0, gt=0)
     max_tokens: int = Field(1024, gt=0)
+    max_retries: int = Field(2, ge=0, le=5, description="Retries on 429/5xx only, with jittered backoff")
+    context_tokens: int | None = Field(
+        None, gt=0, description="The served context length; a longer prompt goes to the cloud tier instead")
+    gpu: str | None = Field(None, description="GPU model serving it (a key of models.yaml `gpus`), for power cost")
 
     @field_validator("url")
     @classmethod
@@ -57,6 +61,23 @@ class CloudConfig(_Strict):
     structured_output: StructuredMethod = "function_calling"
     timeout_s: float = Field(60.0, gt=0)
     max_tokens: int = Field(2048, gt=0)
+
+
+class RoutingConfig(_Strict):
+    """How calls are spread over replicas and when an endpoint is put in cooldown."""
+
+    cooldown_failures: int = Field(3, ge=1, description="Failures within the window that open the breaker")
+    cooldown_window_s: float = Field(60.0, gt=0)
+    cooldown_s: float = Field(30.0, gt=0, description="How long a failing endpoint is skipped (first time)")
+    max_cooldown_s: float = Field(600.0, gt=0, description="Cap on the cooldown, which doubles while failures go on")
+    open_on_timeout: bool = Field(
+        True, description="A timed-out call opens the breaker at once (a hung server must not spend the time "
+        "budget again); false for one slow CPU server where long prompts time out and short ones still answer")
+    replica_policy: Literal["least_in_flight", "round_robin"] = "least_in_flight"
+    retry_initial_s: float = Field(0.5, gt=0, description="First backoff; doubles per retry, with jitter")
+    retry_max_s: float = Field(4.0, gt=0)
+    max_retry_after_s: float = Field(
+        5.0, ge=0, description="A 429 asking to wait longer than this is not retried: the call moves down the chain")
 
 
 class RoleConfig(_Strict):
@@ -79,6 +100,7 @@ class Profile(_Strict):
         "this confidence is rejected (the offline tier then serves, and the route entry says why)")
     coder_offline_fallback: bool = Field(
         True, description="When the LLM coder's last attempt still fails validation, render from the module library")
+    routing: RoutingConfig = Field(default_factory=RoutingConfig)
     roles: dict[Role, RoleConfig] = Field(default_factory=dict)
 
     def role(self, role: str) -> RoleConfig:
@@ -148,10 +170,41 @@ def load_profile(name_or_path: str) -> tuple[Profile, Path]:
         raise ConfigError(_first_validation_problem(path, exc)) from None
 
 
+CHAT_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r != "embeddings")  # what `--endpoint '*=URL'` covers
+
+
+def parse_endpoint_overrides(items: Sequence[str] | None) -> dict[str, tuple[str, str | None]]:
+    """`ROLE=URL` or `ROLE=URL#MODEL` (`*` for every chat role) -> {role: (url, model or None)}."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for item in items or ():
+        role, sep, target = item.partition("=")
+        role = role.strip()
+        if not sep or not target.strip():
+            raise ConfigError(f"--endpoint {item!r}: expected ROLE=URL (or ROLE=URL#MODEL; ROLE may be '*')")
+        if role != "*" and role not in ROLES:
+            raise ConfigError(f"--endpoint {item!r}: unknown role {role!r}; roles: *, {', '.join(ROLES)}")
+        url, _, model = target.strip().partition("#")
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"--endpoint {item!r}: the URL must start with http:// or https://")
+        for r in (CHAT_ROLES if role == "*" else (role,)):
+            out[r] = (url.rstrip("/"), model or None)
+    return out
+
+
+def _apply_endpoints(merged: dict, endpoints: Mapping[str, tuple[str, str | None]]) -> None:
+    """Point roles at one URL: keep each role's endpoint options (timeouts, method), replace URL and replicas."""
+    roles = merged.setdefault("roles", {})
+    for role, (url, model) in endpoints.items():
+        cfg = roles.setdefault(role, {})
+        first = (cfg.get("endpoints") or [{}])[0]
+        cfg["endpoints"] = [{**first, "url": url, "model": model or first.get("model") or role}]
+
+
 def load_settings(
     profile: str | None = None,
     overrides: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
+    endpoints: Sequence[str] | None = None,
 ) -> Settings:
     """Resolve settings with the documented precedence."""
     env = os.environ if env is None else env
@@ -164,6 +217,7 @@ def load_settings(
     for key, value in (overrides or {}).items():
         if value is not None:
             merged[key] = value
+    _apply_endpoints(merged, parse_endpoint_overrides(endpoints))
     try:
         resolved = Profile.model_validate(merged)
     except ValidationError as exc:

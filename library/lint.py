@@ -103,11 +103,26 @@ def lint_module(folder: Path, seen_ids: dict[str, str] | None = None) -> list[st
     return problems
 
 
-def lint_catalogue(root: Path | str | None = None) -> list[str]:
-    """Problems in every module folder under root/modules (default: this package's catalogue)."""
+def _test_problems(folder: Path, tested: set[str]) -> list[str]:
+    """A module whose tool Debian packages must be run by an execution test (tests/modules/)."""
+    try:
+        module = parse_model(ModuleSpec, read_yaml(folder / "meta.yaml"), folder / "meta.yaml")
+    except CatalogueError:
+        return []  # already reported by lint_module
+    if module.debian and module.id not in tested:
+        return [f"{folder}: {module.id} runs Debian-packaged tools ({', '.join(d.package for d in module.debian)}) "
+                "but no execution test runs it"]
+    return []
+
+
+def lint_catalogue(root: Path | str | None = None, tested: set[str] | None = None) -> list[str]:
+    """Problems in every module folder under root/modules (default: this package's catalogue). With `tested`
+    (the module ids the execution tests run), a Debian-packaged module without an execution test is a problem too."""
     modules = Path(root or LIBRARY_ROOT) / "modules"
     seen: dict[str, str] = {}
     problems = []
     for folder in sorted(p for p in modules.iterdir() if p.is_dir()):
         problems += lint_module(folder, seen)
+        if tested is not None:
+            problems += _test_problems(folder, tested)
     return problems

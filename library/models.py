@@ -92,6 +92,15 @@ class Package(Strict):
         return f"{self.name}={self.version}"
 
 
+class DebianPackage(Strict):
+    """The Debian package that provides the tool, for execution tests that run without conda."""
+
+    package: str
+    version: str = Field(description="Debian 12 (bookworm) version the execution tests ran")
+    binaries: list[str] = Field(min_length=1, description="Executables the rule calls from this package")
+    note: str = Field(default="", description="How it differs from the bioconda pin, when it does")
+
+
 class Resources(Strict):
     mem_mb: int = Field(gt=0)
     runtime: int = Field(gt=0, description="minutes")
@@ -109,6 +118,8 @@ class ModuleSpec(Strict):
     scope: Scope
     sample_set: SampleSet = "all"
     packages: list[Package] = Field(min_length=1)
+    # empty: the tool is not packaged in Debian, so it has no execution test (the rule is still linted and dry-run)
+    debian: list[DebianPackage] = Field(default_factory=list)
     inputs: list[Port]
     outputs: list[Port] = Field(min_length=1)
     params: dict[str, Param] = Field(default_factory=dict)

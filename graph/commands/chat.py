@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from graph.commands.endpoint_option import add_endpoint_option
 from graph.commands.options import add_profile_option
 
 
@@ -13,6 +14,7 @@ def add_parser(sub) -> None:
     p.add_argument("--db", help="SQLite checkpoint file (default: $BIOPIPELINES_CHECKPOINT_DB or "
                                 "~/.biopipelines/threads.sqlite)")
     add_profile_option(p)
+    add_endpoint_option(p)
 
 
 def run(args: argparse.Namespace) -> int:

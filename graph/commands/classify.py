@@ -11,6 +11,7 @@ from graph.request_input import read_request
 from graph.settings import load_settings
 from nodes.deps import NodeDeps
 from nodes.intent import IntentNode
+from graph.commands.endpoint_option import add_endpoint_option
 from graph.commands.options import add_profile_option
 
 
@@ -19,10 +20,11 @@ def add_parser(sub) -> None:
     p.add_argument("query", metavar="QUERY", help="the request, or - to read it from standard input")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_profile_option(p)
+    add_endpoint_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.profile)
+    settings = load_settings(args.profile, endpoints=args.endpoint)
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
     node = IntentNode(NodeDeps(settings=settings, models=ModelFactory(settings)))
     update = node({"request": query, "turn": 1, "messages": []})

@@ -13,6 +13,7 @@ from graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out
 from graph.request_input import read_request
 from graph.settings import load_settings
 from graph.state import RunContext
+from graph.commands.endpoint_option import add_endpoint_option
 from graph.commands.options import add_profile_option
 
 
@@ -23,11 +24,13 @@ def add_parser(sub) -> None:
     p.add_argument("--force", action="store_true", help="write into a non-empty --out directory")
     p.add_argument("--json", action="store_true", help="print report.json to standard output")
     p.add_argument("--max-attempts", type=int, help="coder/validator attempts (default from the profile)")
+    p.add_argument("--stream", action="store_true", help="print the models' tokens to standard error as they come")
     add_profile_option(p)
+    add_endpoint_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.profile, overrides={"max_attempts": args.max_attempts})
+    settings = load_settings(args.profile, overrides={"max_attempts": args.max_attempts}, endpoints=args.endpoint)
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
     out = Path(args.out).expanduser()
     prepare_out_dir(out, args.force)
@@ -36,14 +39,19 @@ def run(args: argparse.Namespace) -> int:
 
     graph = build_graph(settings)
     state: dict = {}
-    for mode, chunk in graph.stream({"messages": [HumanMessage(query)]}, context=RunContext(),
-                                    stream_mode=["updates", "values"]):
+    # "messages" makes LangGraph stream each node's model tokens (ChatOpenAI switches to SSE under it)
+    modes = ["updates", "values"] + (["messages"] if args.stream else [])
+    for mode, chunk in graph.stream({"messages": [HumanMessage(query)]}, context=RunContext(), stream_mode=modes):
         if mode == "updates" and not args.json:
             for node in chunk:
                 print(f"  [{node}] done", file=sys.stderr, flush=True)
+        elif mode == "messages":
+            _print_token(*chunk)
         elif mode == "values":
             state = chunk
 
+    if args.stream:
+        print(file=sys.stderr)
     report = build_report(state, settings.profile.name)
     files = state.get("files", {}) if report["status"] in WORKFLOW_STATUSES else {}
     if files:
@@ -55,3 +63,9 @@ def run(args: argparse.Namespace) -> int:
         if files:
             print(f"Wrote {len(files) + 1} files to {out} (status: {report['status']}).")
     return exit_code(report["status"])
+
+
+def _print_token(message, metadata: dict) -> None:
+    """Only model chunks: a node's final message also arrives in this mode, and is printed with the answer."""
+    if type(message).__name__ == "AIMessageChunk" and isinstance(message.content, str) and message.content:
+        print(message.content, end="", file=sys.stderr, flush=True)

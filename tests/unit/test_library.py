@@ -178,6 +178,24 @@ def test_catalogue_lint_is_clean():
     assert lint_catalogue() == []
 
 
+def test_every_debian_packaged_module_has_an_execution_test():
+    from tests.modules.test_modules_run import CHECKS
+
+    assert lint_catalogue(tested=set(CHECKS)) == []
+    assert len(CHECKS) >= 30
+    library = load_library()
+    assert set(CHECKS) <= set(library.modules)
+    untested = sorted(m.id for m in library.modules.values() if not m.debian)
+    assert all(library.module(m).package.name == "gatk4" for m in untested), untested  # only GATK lacks Debian
+
+
+def test_lint_reports_a_module_without_execution_test():
+    from tests.modules.test_modules_run import CHECKS
+
+    problems = lint_catalogue(tested=set(CHECKS) - {"fastp"})
+    assert len(problems) == 1 and "fastp runs Debian-packaged tools" in problems[0]
+
+
 @pytest.fixture()
 def catalogue_copy(tmp_path) -> Path:
     shutil.copytree(REPO / "library", tmp_path / "library", ignore=shutil.ignore_patterns("__pycache__"))

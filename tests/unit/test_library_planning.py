@@ -74,13 +74,19 @@ def test_excluding_the_default_tool_takes_the_alternative(library):
 
 # -- no trimming, single-end -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("excluded", [["step:trimming"], ["trimming"], ["fastp"]])
+@pytest.mark.parametrize("excluded", [["step:trimming"], ["trimming"], ["fastp", "cutadapt", "trimmomatic"]])
 def test_no_trimming_skips_fastp_and_aligns_raw_reads(library, excluded):
     plan = library.plan("rnaseq_de", Entities(tools_excluded=excluded))
     assert "trim" not in modules(plan) and "fastp" not in modules(plan).values()
     assert any("trimming skipped" in note for note in plan.notes)
     rule = render_workflow(plan, library)["workflow/rules/star_align.smk"]
     assert "r1=fastq_r1," in rule and "r2=fastq_r2," in rule  # straight from the sample sheet
+
+
+def test_excluding_fastp_takes_another_trimmer(library):
+    plan = library.plan("rnaseq_de", Entities(tools_excluded=["fastp"]))
+    assert modules(plan)["trim"] == "cutadapt"
+    assert "excluded fastp" in next(s.reason for s in plan.steps if s.step == "trim")
 
 
 def test_trimming_cannot_be_both_excluded_and_a_required_step(library):
@@ -125,8 +131,14 @@ def test_a_type_without_any_close_recipe_says_so(library):
 
 def test_an_unknown_type_is_refused_with_a_guess(library):
     with pytest.raises(UnsupportedAnalysis) as caught:
+        library.plan("somatic_variant", Entities())
+    assert "somatic_variants" in caught.value.message and caught.value.closest == "germline_variants"
+
+
+def test_an_unknown_name_of_a_served_type_points_at_its_recipe(library):
+    with pytest.raises(UnsupportedAnalysis) as caught:
         library.plan("atac_seq", Entities())
-    assert "atacseq" in caught.value.message and caught.value.closest == "chipseq_peaks"
+    assert "atacseq" in caught.value.message and caught.value.closest == "atacseq"
 
 
 def test_unsupported_analysis_is_a_value_error():

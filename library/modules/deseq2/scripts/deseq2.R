@@ -65,6 +65,12 @@ pdf(snakemake@output[["plots"]])
 plotMA(res, main = sprintf("%s: %s vs %s", factor_name, contrast[2], contrast[3]))
 plotDispEsts(dds)
 # vst() subsamples 1000 genes to fit the trend; small gene sets need the full transformation
-vsd <- if (nrow(dds) >= 1000) vst(dds, blind = TRUE) else varianceStabilizingTransformation(dds, blind = TRUE)
+# and a handful of genes (a targeted panel) may not support any dispersion trend: then a plain log2 transform
+vsd <- tryCatch(
+    if (nrow(dds) >= 1000) vst(dds, blind = TRUE) else varianceStabilizingTransformation(dds, blind = TRUE),
+    error = function(e) {
+        message("variance-stabilising transformation failed (", conditionMessage(e), "); using log2(n + 1)")
+        normTransform(dds)
+    })
 print(plotPCA(vsd, intgroup = factor_name))
 invisible(dev.off())

@@ -1,0 +1,119 @@
+"""Render a library workflow onto synthetic data and run it for real: Snakemake with the tools on PATH (no conda).
+
+`run_workflow()` plans and renders exactly what `biopipelines generate` would write (Library.plan + the Snakemake
+renderer), points config.yaml at the synthetic reference and the sample sheet at the synthetic reads, tunes the few
+parameters a 50 kb genome needs (STAR's suffix-array index size, MACS's genome size), and runs `snakemake --cores 2`.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from graph.schemas import Entities
+from library import load_library
+from library.render.snakemake import render_workflow
+
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+SHIMS = Path(__file__).resolve().parent / "bin"
+# Parameters for a 50 kb genome and a few thousand reads (the defaults are for human-sized data).
+TINY = {
+    "star_index": {"sjdb_overhang": 74, "extra": "--genomeSAindexNbases 6"},
+    "macs3_callpeak": {"gsize": "50000"},
+}
+SMALL_MEMORY = {"picard_markduplicates": 2000, "gatk_haplotypecaller": 2000}
+
+
+@dataclass
+class Run:
+    root: Path
+    modules: list[str]
+    code: int
+    output: str
+    config: dict = field(default_factory=dict)
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def reference(self, key: str) -> Path:
+        """A reference file the workflow was given (config.yaml's reference section)."""
+        return Path(self.config["reference"][key])
+
+    def reads(self, sample: str) -> Path:
+        """The sample's mate-1 FASTQ from the sample sheet."""
+        with (self.root / "config" / "samples.tsv").open() as handle:
+            rows = {row["sample"]: row for row in csv.DictReader(handle, delimiter="\t")}
+        return Path(rows[sample]["fq1"])
+
+
+def required_binaries(modules: list[str]) -> list[str]:
+    """The Debian binaries the modules' rules call (from each meta.yaml's `debian:` entries)."""
+    library = load_library()
+    needed: list[str] = []
+    for module in modules:
+        spec = library.module(module)
+        if not spec.debian:
+            needed.append(f"{spec.package.name} (not packaged in Debian)")
+        for package in spec.debian:
+            needed += [b for b in package.binaries if b not in needed]
+    return needed
+
+
+def missing_binaries(modules: list[str]) -> list[str]:
+    path = f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"
+    return [b for b in required_binaries(modules) if " " in b or shutil.which(b, path=path) is None]
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for relative, content in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+
+
+def render(root: Path, recipe: str, entities: Entities) -> list[str]:
+    library = load_library()
+    plan = library.plan(recipe, entities)
+    _write(root, render_workflow(plan, library))
+    return [s.module for s in plan.steps]
+
+
+def configure(root: Path, reference: dict[str, Path], rows: list[dict], extra: dict | None = None) -> dict:
+    config_path = root / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    for key in list(config.get("reference", {})):
+        config["reference"][key] = str(reference[key])
+    for module, values in {**TINY, **(extra or {})}.items():
+        if module in config:
+            config[module].update(values)
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    with (root / "config" / "samples.tsv").open() as handle:
+        columns = next(csv.reader(handle, delimiter="\t"))
+    with (root / "config" / "samples.tsv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, delimiter="\t", extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return config
+
+
+def execute(root: Path, modules: list[str], config: dict, timeout: int = 1500) -> Run:
+    resources = [f"{m}:mem_mb={mb}" for m, mb in SMALL_MEMORY.items() if m in modules]
+    args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", "--notemp",
+            *(["--set-resources", *resources] if resources else [])]
+    env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=timeout, env=env)
+    return Run(root, modules, done.returncode, done.stdout + done.stderr, config)
+
+
+def failure_report(run: Run) -> str:
+    logs = sorted((run.root / "logs").rglob("*.log")) if (run.root / "logs").exists() else []
+    tails = "".join(f"\n--- {p.relative_to(run.root)}\n{p.read_text(errors='replace')[-1500:]}" for p in logs)
+    return run.output[-5000:] + tails[-8000:]

@@ -1,0 +1,214 @@
+"""Tiny synthetic data sets with a planted truth, made by the tests (seeded, so every run is the same).
+
+- a two-contig genome with a toy GTF (two-exon genes) and its spliced transcriptome;
+- RNA-seq reads: 3 control + 3 treated samples, one gene (GENE_UP) ~8x higher in treated;
+- DNA reads: two samples carrying a homozygous SNV at a known position (SNV);
+- ChIP-seq reads: a ChIP sample enriched around a known summit (PEAK) and a flat input control.
+Reads are simulated here (the wgsim idea: uniform fragments, 0.1% substitution errors) because Debian's wgsim
+package is not available on every release; the reads are plain FASTQ, gzip-compressed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+BASES = "ACGT"
+COMPLEMENT = str.maketrans("ACGT", "TGCA")
+READ_LEN = 75
+FRAGMENT = 220
+CONTIGS = {"chr1": 30_000, "chr2": 20_000}
+GENES = 24
+GENE_UP = "gene3"
+SNV = ("chr1", 12_001)  # 1-based position of the planted SNV
+PEAK = ("chr1", 20_000)  # summit of the planted ChIP enrichment
+DELETION = ("chr2", 8_001, 9_000)  # 1-based, inclusive: the planted homozygous 1 kb deletion (SV workflows)
+
+
+@dataclass(frozen=True)
+class Gene:
+    gene_id: str
+    contig: str
+    exons: tuple[tuple[int, int], ...]  # 1-based, inclusive
+
+    @property
+    def transcript_id(self) -> str:
+        return self.gene_id.replace("gene", "tx")
+
+
+def revcomp(seq: str) -> str:
+    return seq.translate(COMPLEMENT)[::-1]
+
+
+def genome(seed: int = 7) -> dict[str, str]:
+    rng = random.Random(seed)
+    return {name: "".join(rng.choice(BASES) for _ in range(length)) for name, length in CONTIGS.items()}
+
+
+def genes() -> list[Gene]:
+    """Two-exon genes on the + strand every 1.6 kb (exons of 450 bp separated by a 300 bp intron): 14 on chr1,
+    10 on chr2."""
+    found = []
+    for index in range(GENES):
+        contig = "chr1" if index < 14 else "chr2"
+        start = 500 + 1_600 * (index if index < 14 else index - 14)
+        found.append(Gene(f"gene{index + 1}", contig, ((start, start + 449), (start + 750, start + 1199))))
+    return found
+
+
+def transcript_seq(ref: dict[str, str], gene: Gene) -> str:
+    return "".join(ref[gene.contig][s - 1:e] for s, e in gene.exons)
+
+
+def write_fasta(path: Path, seqs: dict[str, str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        for name, seq in seqs.items():
+            handle.write(f">{name}\n")
+            for i in range(0, len(seq), 60):
+                handle.write(seq[i:i + 60] + "\n")
+    return path
+
+
+def write_gtf(path: Path, items: list[Gene]) -> Path:
+    lines = []
+    for gene in items:
+        attrs = f'gene_id "{gene.gene_id}"; transcript_id "{gene.transcript_id}"; gene_name "{gene.gene_id}";'
+        start, end = gene.exons[0][0], gene.exons[-1][1]
+        lines.append(f'{gene.contig}\ttoy\tgene\t{start}\t{end}\t.\t+\t.\tgene_id "{gene.gene_id}";')
+        lines.append(f"{gene.contig}\ttoy\ttranscript\t{start}\t{end}\t.\t+\t.\t{attrs}")
+        for number, (s, e) in enumerate(gene.exons, 1):
+            lines.append(f"{gene.contig}\ttoy\texon\t{s}\t{e}\t.\t+\t.\t{attrs} exon_number \"{number}\";")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _mutate(seq: str, rng: random.Random, rate: float = 0.001) -> str:
+    chars = list(seq)
+    for i in range(len(chars)):
+        if rng.random() < rate:
+            chars[i] = rng.choice([b for b in BASES if b != chars[i]])
+    return "".join(chars)
+
+
+def _pairs(template: str, count: int, rng: random.Random, starts: list[int] | None = None):
+    """(mate1, mate2) from fragments of `template`: mate 1 forward, mate 2 reverse-complemented (FR library)."""
+    for n in range(count):
+        size = min(max(READ_LEN + 10, int(rng.gauss(FRAGMENT, 20))), len(template))  # insert sizes vary
+        start = starts[n] if starts else rng.randint(0, len(template) - size)
+        fragment = template[start:start + size]
+        yield _mutate(fragment[:READ_LEN], rng), _mutate(revcomp(fragment[-READ_LEN:]), rng)
+
+
+def write_reads(folder: Path, sample: str, pairs, paired: bool = True) -> tuple[Path, Path | None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    r1, r2 = folder / f"{sample}_R1.fastq.gz", folder / f"{sample}_R2.fastq.gz"
+    qual = "I" * READ_LEN
+    with gzip.open(r1, "wt") as h1, gzip.open(r2, "wt") if paired else open("/dev/null", "w") as h2:
+        for n, (m1, m2) in enumerate(pairs):
+            h1.write(f"@{sample}:{n}/1\n{m1}\n+\n{qual}\n")
+            h2.write(f"@{sample}:{n}/2\n{m2}\n+\n{qual}\n")
+    return r1, (r2 if paired else None)
+
+
+def write_reference(folder: Path) -> dict[str, Path]:
+    ref = genome()
+    items = genes()
+    return {
+        "fasta": write_fasta(folder / "genome.fa", ref),
+        "gtf": write_gtf(folder / "genes.gtf", items),
+        "transcriptome": write_fasta(folder / "transcripts.fa",
+                                     {g.transcript_id: transcript_seq(ref, g) for g in items}),
+    }
+
+
+def rnaseq_reads(folder: Path, paired: bool = True, per_gene: int = 200, fold: int = 8) -> list[dict]:
+    """Six samples; genes get between `per_gene`/2 and 2x`per_gene` fragments (a fixed level per gene, with
+    +-15% sample noise), GENE_UP `fold` times more in treated."""
+    ref, items = genome(), genes()
+    levels = {g.gene_id: random.Random(g.gene_id).uniform(0.5, 2.0) for g in items}
+    rows = []
+    for condition in ("control", "treated"):
+        for rep in (1, 2, 3):
+            sample = f"{condition}_{rep}"
+            rng = random.Random(f"{sample}-rna")
+            pairs = []
+            for gene in items:
+                wanted = per_gene * levels[gene.gene_id] * (
+                    fold if condition == "treated" and gene.gene_id == GENE_UP else 1)
+                wanted = int(wanted * rng.uniform(0.85, 1.15))
+                pairs += list(_pairs(transcript_seq(ref, gene), wanted, rng))
+            rng.shuffle(pairs)
+            r1, r2 = write_reads(folder, sample, pairs, paired)
+            rows.append({"sample": sample, "condition": condition, "fq1": str(r1), "fq2": str(r2 or "")})
+    return rows
+
+
+def variant_genome() -> dict[str, str]:
+    """The genome with the planted SNV (ALT is the next base in ACGT after REF)."""
+    ref = genome()
+    contig, pos = SNV
+    seq = ref[contig]
+    alt = snv_alt()
+    return {**ref, contig: seq[:pos - 1] + alt + seq[pos:]}
+
+
+def snv_ref() -> str:
+    contig, pos = SNV
+    return genome()[contig][pos - 1]
+
+
+def snv_alt() -> str:
+    return BASES[(BASES.index(snv_ref()) + 1) % 4]
+
+
+def deleted_genome() -> dict[str, str]:
+    """The SNV genome with DELETION removed as well."""
+    mutated = variant_genome()
+    contig, start, end = DELETION
+    return {**mutated, contig: mutated[contig][:start - 1] + mutated[contig][end:]}
+
+
+def dna_reads(folder: Path, samples: int = 2, depth: int = 25, paired: bool = True,
+              deletion: bool = False) -> list[dict]:
+    """Whole-genome reads at ~`depth`x from the genome carrying the homozygous SNV (and the deletion)."""
+    mutated = deleted_genome() if deletion else variant_genome()
+    rows = []
+    for index in range(1, samples + 1):
+        sample = f"sample_{index}"
+        rng = random.Random(f"{sample}-dna")
+        pairs = []
+        for contig, seq in mutated.items():
+            count = len(seq) * depth // (2 * READ_LEN)
+            pairs += list(_pairs(seq, count, rng))
+        r1, r2 = write_reads(folder, sample, pairs, paired)
+        rows.append({"sample": sample, "fq1": str(r1), "fq2": str(r2 or "")})
+    return rows
+
+
+def atac_reads(folder: Path, paired: bool = True) -> list[dict]:
+    """One ATAC-like sample: open chromatin (many fragments) around PEAK over a uniform background."""
+    rows = chip_reads(folder, paired)[:1]
+    return [{"sample": rows[0]["sample"], "fq1": rows[0]["fq1"], "fq2": rows[0]["fq2"]}]
+
+
+def chip_reads(folder: Path, paired: bool = True, background: int = 6_000, enriched: int = 1_500) -> list[dict]:
+    """chip_1 (enriched around PEAK) with its input control input_1 (uniform)."""
+    ref = genome()
+    contig, summit = PEAK
+    rows = []
+    for sample, extra in (("chip_1", enriched), ("input_1", 0)):
+        rng = random.Random(f"{sample}-chip")
+        pairs = []
+        for name, seq in ref.items():
+            pairs += list(_pairs(seq, background * len(seq) // sum(CONTIGS.values()), rng))
+        starts = [min(max(0, int(rng.gauss(summit - FRAGMENT // 2, 60))), len(ref[contig]) - FRAGMENT)
+                  for _ in range(extra)]
+        pairs += list(_pairs(ref[contig], extra, rng, starts))
+        rng.shuffle(pairs)
+        r1, r2 = write_reads(folder, sample, pairs, paired)
+        rows.append({"sample": sample, "antibody": "chip" if extra else "input",
+                     "control": "input_1" if extra else "", "fq1": str(r1), "fq2": str(r2 or "")})
+    return rows
