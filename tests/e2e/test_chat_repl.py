@@ -1,24 +1,14 @@
 """`biopipelines chat` through a pseudo-terminal: two turns, then a restart with --thread that remembers them."""
 
 import re
-import sys
 
 import pexpect
 import pytest
 
-from tests.cli import REPO, biopipelines_exe
+from tests.repl_driver import PROMPT, spawn_chat as spawn
 
 pytestmark = pytest.mark.e2e
 
-PROMPT = "you> "
-
-
-def spawn(db, *args):
-    child = pexpect.spawn(biopipelines_exe(), ["chat", "--db", str(db), *args], cwd=str(REPO), timeout=300,
-                          encoding="utf-8", env={"PATH": "/usr/bin:/bin", "HOME": str(db.parent),
-                                                 "PYTHONWARNINGS": "ignore"})
-    child.logfile_read = sys.stdout
-    return child
 
 
 def test_two_turns_then_resume_remembers_them(tmp_path):

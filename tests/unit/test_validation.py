@@ -56,16 +56,6 @@ def by_check(results: list[CheckResult]) -> dict[str, CheckResult]:
     return {r.check: r for r in results}
 
 
-@pytest.fixture()
-def listener() -> Iterator[socket.socket]:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(0.2)
-    yield server
-    server.close()
-
-
 def test_valid_minimal_workflow_passes_all_checks(tmp_path: Path) -> None:
     results = validate_dir(write(tmp_path, minimal_workflow()))
     assert [r.check for r in results] == ["static_screen", "snakemake_lint", "dry_run"]

@@ -21,16 +21,6 @@ def workflow_dir(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture()
-def listener() -> Iterator[socket.socket]:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(0.2)
-    yield server
-    server.close()
-
-
 def _python(code: str) -> list[str]:
     return [sys.executable, "-c", code]
 
