@@ -7,7 +7,6 @@ finished still have their answers.
 from __future__ import annotations
 
 import sqlite3
-import sys
 
 import pexpect
 import pytest
