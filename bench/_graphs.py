@@ -1,0 +1,56 @@
+"""The graphs the benchmarks drive: on instant scripted models, or on the delay server. Snakemake's checks are
+replaced by a passing stand-in here (cold_start.py measures the real ones), so the figures are graph + model time."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from langchain_core.messages import HumanMessage
+
+from bench._common import passing_validate
+from bench.delay_server import ANSWERS, GUARD_TEXT
+
+ROLE_SCHEMA = {"intent": "IntentResult", "planner": "PlanAdvice", "coder": "CodeFiles", "validator": "Review",
+               "docs": "DocsOverview", "bio": "ExpertAnswer", "math": "ExpertAnswer"}
+
+
+def build(profile: Path, *, instant: bool):
+    """The compiled graph for `profile`; with `instant`, every role is a scripted model answering at once."""
+    from graph.builder import build_graph
+    from graph.models import ModelFactory
+    from graph.settings import load_settings
+    from nodes.deps import NodeDeps
+    from tests.fakes import ScriptedChatModel
+
+    settings = load_settings(str(profile), env={})
+    injected = None
+    if instant:
+        injected = {role: ScriptedChatModel(script=[json.dumps(ANSWERS[schema])]) for role, schema in
+                    ROLE_SCHEMA.items()}
+        injected["safety"] = ScriptedChatModel(script=[GUARD_TEXT])
+    models = ModelFactory(settings, injected=injected, env={})
+    deps = NodeDeps(settings=settings, models=models, validate=passing_validate)
+    return build_graph(deps=deps), deps
+
+
+def inputs(request: str) -> dict:
+    return {"messages": [HumanMessage(request)]}
+
+
+def run_once(graph, request: str) -> tuple[float, dict]:
+    from graph.state import RunContext
+
+    started = time.perf_counter()
+    state = graph.invoke(inputs(request), context=RunContext())
+    return time.perf_counter() - started, state
+
+
+def check_served(state: dict, tier: str) -> None:
+    """A benchmark run must have gone where it claims: every model node on `tier`, and a finished workflow."""
+    wrong = [f"{r.node}:{r.tier}" for r in state.get("routes", []) if r.tier not in (tier, "offline")]
+    if wrong:
+        raise RuntimeError(f"nodes served off the {tier} tier: {', '.join(wrong)}")
+    if state.get("status") not in ("validated", None) and state.get("expert") is None:
+        raise RuntimeError(f"the request ended as {state.get('status')}: {state.get('answer', '')[:200]}")

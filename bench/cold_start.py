@@ -1,0 +1,136 @@
+"""Cold start and the warm offline request (a benchmark, not a test), on the embedded default (offline profile).
+
+    python bench/cold_start.py            # 3 cold CLI runs, 5 warm requests
+    python bench/cold_start.py --smoke    # CI: 1 cold CLI run, 1 warm request
+
+1. The wall time of `biopipelines generate QUERY --out DIR` from a new process (real validation included).
+2. A new process (`--child`) that times each phase: imports, graph build, embedder load (MiniLM and the intent
+   classifier), the first request; then warm requests, each split into its Snakemake subprocesses (the sandbox's own
+   measured `duration_s`, summed) and everything else. Target: warm p50 <= 2.5 s, outside Snakemake <= 300 ms.
+Writes bench/results/cold_start.json and prints one summary line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TARGET_WARM_S, TARGET_OUTSIDE_S = 2.5, 0.3
+
+
+def child(warm_runs: int) -> dict:
+    """Runs in a fresh interpreter: the phases of a cold start, then warm requests."""
+    phases = {}
+    t = time.perf_counter()
+    from langchain_core.messages import HumanMessage
+
+    import validation.sandbox as sandbox
+    from graph.builder import build_graph
+    from graph.models import ModelFactory
+    from graph.settings import load_settings
+    from graph.state import RunContext
+    from nodes.deps import NodeDeps
+
+    from bench._common import REQUEST
+
+    phases["imports_s"] = time.perf_counter() - t
+
+    spent = [0.0]  # seconds inside Snakemake's subprocesses, as the sandbox itself measures them
+    original = sandbox.Sandbox.run
+
+    def timed_run(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        spent[0] += result.duration_s or 0.0
+        return result
+
+    sandbox.Sandbox.run = timed_run  # this benchmark process only: reads the sandbox's own timing
+
+    t = time.perf_counter()
+    settings = load_settings("offline", env={})
+    deps = NodeDeps(settings=settings, models=ModelFactory(settings, env={}))
+    graph = build_graph(deps=deps)
+    phases["graph_build_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    deps.intent_classifier  # noqa: B018  loads MiniLM and embeds the intent exemplars
+    phases["embedder_load_s"] = time.perf_counter() - t
+
+    def request() -> tuple[float, float, str]:
+        spent[0] = 0.0
+        started = time.perf_counter()
+        state = graph.invoke({"messages": [HumanMessage(REQUEST)]}, context=RunContext())
+        return time.perf_counter() - started, spent[0], state.get("status")
+
+    total, snake, status = request()
+    phases.update(first_request_s=total, first_request_validation_subprocess_s=snake)
+    phases["process_to_first_result_s"] = time.perf_counter() - T0
+    warm = [request() for _ in range(warm_runs)]
+    return {"phases": {k: round(v, 3) for k, v in phases.items()}, "status": status,
+            "warm": [{"total_s": round(a, 3), "snakemake_subprocess_s": round(b, 3), "outside_s": round(a - b, 3),
+                      "status": c} for a, b, c in warm]}
+
+
+def cli_wall(out: Path) -> float:
+    from bench._common import REQUEST
+
+    exe = Path(sys.executable).with_name("biopipelines")
+    started = time.perf_counter()
+    done = subprocess.run([str(exe), "generate", REQUEST, "--out", str(out), "--profile", "offline"],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "BIOPIPELINES_PROFILE": "offline"})
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"biopipelines generate failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+    return wall
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="1 cold run, 1 warm request (CI)")
+    parser.add_argument("--cold", type=int, default=3, help="cold CLI runs")
+    parser.add_argument("--warm", type=int, default=5, help="warm requests in the child")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.warm)))
+        return 0
+    from bench._common import shown, summary_ms, write_results
+
+    cold_runs, warm_runs = (1, 1) if args.smoke else (args.cold, args.warm)
+    with tempfile.TemporaryDirectory() as tmp:
+        walls = [cli_wall(Path(tmp) / f"out{i}") for i in range(cold_runs)]
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--child", "--warm", str(warm_runs)], capture_output=True,
+                          text=True, timeout=600)
+    child_wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"child failed: {done.stderr.strip()[-500:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    phases = data["phases"]
+    phases["interpreter_start_and_exit_s"] = round(child_wall - phases["process_to_first_result_s"], 3)
+    warm = data["warm"]
+    p50 = statistics.median(w["total_s"] for w in warm)
+    outside = statistics.median(w["outside_s"] for w in warm)
+    path = write_results("cold_start", {
+        "mode": "smoke" if args.smoke else "full", "profile": "offline", "cli_generate": summary_ms(walls),
+        "phases": phases, "warm_requests": warm, "warm_p50_s": round(p50, 3), "warm_outside_snakemake_p50_s":
+        round(outside, 3), "status": data["status"], "target_warm_p50_s": TARGET_WARM_S,
+        "target_outside_s": TARGET_OUTSIDE_S, "meets_target": p50 <= TARGET_WARM_S and outside <= TARGET_OUTSIDE_S})
+    print(f"cold_start: CLI generate p50 {statistics.median(walls):.2f}s (imports {phases['imports_s']:.2f}s, "
+          f"embedder {phases['embedder_load_s']:.2f}s, build {phases['graph_build_s']:.2f}s, first request "
+          f"{phases['first_request_s']:.2f}s); warm p50 {p50:.2f}s, outside Snakemake {outside * 1000:.0f} ms "
+          f"(targets <= {TARGET_WARM_S}s / {TARGET_OUTSIDE_S * 1000:.0f} ms) -> {shown(path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

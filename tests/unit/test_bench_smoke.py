@@ -1,0 +1,116 @@
+"""Each benchmark's --smoke mode runs and writes JSON of the expected shape (CI keeps the benchmarks working).
+
+These check shapes and internal consistency, never speed: the figures themselves are the benchmarks' business.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def run_smoke(tmp_path):
+    """Run one benchmark's smoke mode with its results in tmp_path (the recorded full results stay as they are)."""
+
+    def run(name: str) -> dict:
+        return _run(name, tmp_path)
+
+    return run
+
+
+def _run(name: str, results: Path) -> dict:
+    path = results / f"{name}.json"
+    done = subprocess.run([sys.executable, str(REPO / "bench" / f"{name}.py"), "--smoke"], capture_output=True,
+                          text=True, timeout=600, cwd=REPO, env={**os.environ, "BENCH_RESULTS_DIR": str(results)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{name}:"), done.stdout
+    data = json.loads(path.read_text())
+    assert data["benchmark"] == name and data["mode"] == "smoke"
+    assert len(data["machine"]["load_avg_1_5_15"]) == 3 and data["machine"]["cpus"] >= 1
+    return data
+
+
+def check_summary(summary: dict, n: int) -> None:
+    assert summary["n"] == n
+    assert 0 < summary["min_ms"] <= summary["p50_ms"] <= summary["p95_ms"] <= summary["max_ms"]
+
+
+def test_delay_server_answers_every_schema_the_graph_asks_for():
+    from bench.delay_server import ANSWERS, answer_for
+    from graph.schemas import ExpertAnswer, IntentResult
+    from nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
+
+    for schema in (IntentResult, PlanAdvice, CodeFiles, Review, DocsOverview, ExpertAnswer):
+        body = {"response_format": {"type": "json_schema", "json_schema": {
+            "name": schema.__name__, "schema": schema.model_json_schema()}},
+            "messages": [{"role": "user", "content": "RNA-seq DE"}]}
+        assert schema.model_validate_json(answer_for(body)) == schema.model_validate(ANSWERS[schema.__name__])
+    question = {"response_format": {"type": "json_object", "schema": IntentResult.model_json_schema()},
+                "messages": [{"role": "user", "content": "Why DESeq2?"}]}
+    assert IntentResult.model_validate_json(answer_for(question)).intent == "explain"
+    assert answer_for({"messages": [{"role": "user", "content": "guard this"}]}) == "safe"
+    with pytest.raises(KeyError):
+        answer_for({"response_format": {"type": "json_object", "schema": {"title": "Unknown"}}})
+
+
+def test_critical_chain_counts_calls_that_ran_one_after_another():
+    from bench.delay_server import critical_chain
+
+    assert critical_chain([[0, 1, "a"], [1, 2, "b"], [1.5, 2.5, "c"], [3, 4, "d"]]) == 3
+    assert critical_chain([[0, 1, "a"], [0, 1, "b"]]) == 1
+    assert critical_chain([]) == 0
+
+
+def test_overhead_smoke(run_smoke):
+    data = run_smoke("overhead")
+    assert data["model_calls_per_request"] >= 4  # intent, planner, coder, validator, docs on their model tier
+    check_summary(data["instant_models"]["request"], 2)
+    check_summary(data["delay_server"]["request"], 2)
+    assert {"intent", "planner", "coder", "validator", "docs"} <= set(data["delay_server"]["nodes"])
+    # On the delay server a request cannot take less than its model calls.
+    assert data["delay_server"]["request"]["min_ms"] >= data["model_time_ms"]
+    assert data["meets_target"] == (data["overhead_fraction"] <= data["target_fraction"])
+
+
+def test_critical_path_smoke(run_smoke):
+    data = run_smoke("critical_path")
+    rows = data["scenarios"]
+    assert set(rows) == {"generate", "explain", "generate_dual_use"}
+    assert "bio_expert" in rows["explain"]["nodes"] and "planner" in rows["generate"]["nodes"]
+    for row in rows.values():
+        assert 1 <= row["sequential_calls"] <= row["model_calls"]
+        assert row["ratio"] >= 1.0  # nothing beats the delay server's own calls
+    # The dual-use request adds the guard's calls on both sides of the turn.
+    assert rows["generate_dual_use"]["model_calls"] > rows["generate"]["model_calls"]
+    assert rows["generate_dual_use"]["ideal_sequential_calls"] < rows["generate_dual_use"]["sequential_calls"]
+
+
+def test_concurrency_smoke(run_smoke):
+    data = run_smoke("concurrency")
+    assert [r["sessions"] for r in data["levels"]] == [1, 3]
+    for row in data["levels"]:
+        check_summary(row["latency"], row["sessions"])
+        assert row["model_calls"] >= 4 * row["sessions"]
+        assert row["server_capacity_calls_per_s"] > 0 and row["fraction_of_capacity"] > 0
+
+
+def test_cold_start_smoke(run_smoke):
+    data = run_smoke("cold_start")
+    assert data["status"] == "validated"
+    phases = data["phases"]
+    for key in ("imports_s", "graph_build_s", "embedder_load_s", "first_request_s", "interpreter_start_and_exit_s"):
+        assert phases[key] >= 0
+    assert phases["first_request_validation_subprocess_s"] > 0  # real Snakemake checks ran
+    (warm,) = data["warm_requests"]
+    assert warm["status"] == "validated" and warm["snakemake_subprocess_s"] > 0
+    assert abs(warm["total_s"] - warm["snakemake_subprocess_s"] - warm["outside_s"]) < 0.01
+    check_summary(data["cli_generate"], 1)
