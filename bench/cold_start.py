@@ -86,7 +86,8 @@ def cli_wall(out: Path) -> float:
     exe = Path(sys.executable).with_name("biopipelines")
     started = time.perf_counter()
     done = subprocess.run([str(exe), "generate", REQUEST, "--out", str(out), "--profile", "offline"],
-                          capture_output=True, text=True, timeout=300, env={**os.environ, "BIOPIPELINES_PROFILE": "offline"})
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "BIOPIPELINES_PROFILE": "offline"})
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"biopipelines generate failed ({done.returncode}): {done.stderr.strip()[-300:]}")

@@ -7,14 +7,14 @@ Each session is one `generate` request through `graph.ainvoke`, all started toge
 level: throughput (requests/s and model calls/s), p50/p95 latency, the most calls the server saw in flight, this
 process's CPU per request and cores busy (about 1.0: bound by the GIL, not by waiting), and the resident memory
 added per session (peak RSS during the level minus RSS before it, / sessions). The server's own capacity is measured
-with plain HTTP clients at the same concurrency; the target is model-call throughput at 50 sessions >= 80% of it. Writes bench/results/concurrency.json and prints one summary line.
+with plain HTTP clients at the same concurrency; the target is model-call throughput at 50 sessions >= 80% of it.
+Writes bench/results/concurrency.json and prints one summary line.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
@@ -99,8 +99,9 @@ def main() -> int:
         row["fraction_of_capacity"] = round(row["model_calls_per_s"] / capacity[row["sessions"]], 3)
     at = next((r for r in rows if r["sessions"] == TARGET_LEVEL), rows[-1])
     path = write_results("concurrency", {
-        "mode": "smoke" if args.smoke else "full", "executor_workers": args.workers or "default", "delay_s": args.delay, "request": REQUEST, "levels": rows,
-        "target_level": at["sessions"], "target_fraction": TARGET, "meets_target": at["fraction_of_capacity"] >= TARGET})
+        "mode": "smoke" if args.smoke else "full", "executor_workers": args.workers or "default",
+        "delay_s": args.delay, "request": REQUEST, "levels": rows, "target_level": at["sessions"],
+        "target_fraction": TARGET, "meets_target": at["fraction_of_capacity"] >= TARGET})
     print("concurrency: " + ", ".join(f"{r['sessions']} sessions {r['requests_per_s']:.1f} req/s p50 "
                                       f"{r['latency']['p50_ms']:.0f} ms" for r in rows)
           + f"; at {at['sessions']}: {at['fraction_of_capacity']:.0%} of server capacity (target >= {TARGET:.0%}) "

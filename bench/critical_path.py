@@ -76,8 +76,8 @@ def main() -> int:
     path = write_results("critical_path", {
         "mode": "smoke" if args.smoke else "full", "runs": runs, "delay_s": args.delay, "scenarios": rows,
         "target_ratio": TARGET, "meets_target": all((r["ratio"] or 0) <= TARGET for r in rows.values())})
-    print(f"critical_path: " + ", ".join(f"{n} {r['ratio']:.2f}x ({r['sequential_calls']:.0f} sequential calls, "
-                                         f"{r['ratio_to_ideal']:.2f}x of the dependency minimum)" for n, r in rows.items())
+    print("critical_path: " + ", ".join(f"{n} {r['ratio']:.2f}x ({r['sequential_calls']:.0f} sequential calls; "
+                                        f"{r['ratio_to_ideal']:.2f}x the dependency minimum)" for n, r in rows.items())
           + f"; worst {worst} (target <= {TARGET}) -> {shown(path)}")
     return 0
 

@@ -170,7 +170,13 @@ class DelayServer:
 
             async def worker():
                 for _ in queue:
-                    (await client.post(self.url + "/chat/completions", json=body)).raise_for_status()
+                    for attempt in range(3):  # a connection the server closed while idle is retried, not counted
+                        try:
+                            (await client.post(self.url + "/chat/completions", json=body)).raise_for_status()
+                            break
+                        except httpx.TransportError:
+                            if attempt == 2:
+                                raise
 
             started = time.perf_counter()
             await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -194,7 +200,7 @@ def main() -> int:
     import uvicorn
 
     uvicorn.run(make_app(args.delay), host="127.0.0.1", port=args.port, log_level="critical", lifespan="off",
-                backlog=4096, limit_concurrency=None)
+                backlog=4096, timeout_keep_alive=120)
     return 0
 
 

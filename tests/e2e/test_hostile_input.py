@@ -8,9 +8,7 @@ and the REPL take seconds per request, so they get inputs that are rejected befo
 from __future__ import annotations
 
 import subprocess
-import sys
 
-import pexpect
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,11 +20,7 @@ from tests.cli import REPO, biopipelines_exe, run_cli
 pytestmark = pytest.mark.e2e
 
 LIMIT = 20_000  # the offline profile's max_request_chars
-PROMPT = "you> "
-# Characters a terminal's line discipline acts on (^C, ^D, ^Z, ^\, erase, kill, XON/XOFF...): typed into the REPL
-# they are keystrokes, not text, and get their own tests.
 SLOW = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-TTY_SPECIAL = "\x03\x04\x1a\x1c\x7f\x15\x17\x16\x12\x0f\x11\x13\x08\r\n"
 
 unicode_text = st.text(st.characters(codec="utf-8"), max_size=300)
 controls = st.text(st.characters(max_codepoint=0x9f, categories=["Cc"]), min_size=1, max_size=50)
@@ -118,29 +112,3 @@ def test_repl_on_piped_bytes_rejects_each_line_and_keeps_going(lines: list[bytes
     assert '"turn": null' in out  # no rejected line became a turn
     assert "saved (resume with" in out
 
-
-@pytest.fixture(scope="module")
-def repl(tmp_path_factory):
-    home = tmp_path_factory.mktemp("chat")
-    child = pexpect.spawn(biopipelines_exe(), ["chat", "--db", str(home / "t.sqlite")], cwd=str(REPO), timeout=300,
-                          encoding="utf-8", codec_errors="replace", env=_chat_env(home))
-    child.logfile_read = sys.stdout
-    child.expect_exact(PROMPT)
-    yield child
-    child.sendline("/quit")
-    child.expect(pexpect.EOF)
-
-
-@settings(max_examples=8, deadline=None, suppress_health_check=SLOW)
-@given(text=st.one_of(
-    st.text(st.characters(codec="utf-8", exclude_characters=TTY_SPECIAL), max_size=200),
-    st.text(st.characters(max_codepoint=0x9f, categories=["Cc"], exclude_characters=TTY_SPECIAL), min_size=1,
-            max_size=30)).filter(lambda t: PROMPT.strip() not in t))
-def test_repl_on_a_terminal_survives_random_text(repl, text: str) -> None:
-    """Typed text of any kind: an answer or a one-line error, then the prompt again."""
-    repl.sendline(text)
-    repl.expect_exact(PROMPT)
-    seen = repl.before
-    assert "Traceback" not in seen and "internal error" not in seen, seen
-    errors = [line for line in seen.splitlines() if line.startswith("error: ")]
-    assert len(errors) <= 1
