@@ -84,7 +84,8 @@ def test_generate_rejects_bad_stdin_and_writes_nothing(data: bytes, tmp_path_fac
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=SLOW)
-@given(text=st.one_of(huge, st.tuples(controls, st.just(" ")).map("".join)))
+# An OS argument cannot hold a NUL byte (exec refuses it before our code runs), so arguments leave it out.
+@given(text=st.one_of(huge, st.tuples(controls.filter(lambda t: "\x00" not in t), st.just(" ")).map("".join)))
 def test_generate_rejects_bad_arguments(text: str, tmp_path_factory) -> None:
     out = tmp_path_factory.mktemp("gen") / "out"
     result = run_cli("generate", text, "--out", str(out), timeout=120)
