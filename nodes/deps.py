@@ -81,6 +81,13 @@ class NodeDeps:
         return OfflineIntentClassifier(self.embeddings)
 
     @cached_property
+    def knowledge_cards(self) -> list:
+        """The method-note cards, parsed once per process (the README's citations read them on every workflow)."""
+        from rag.corpus import KNOWLEDGE_DIR, load_cards
+
+        return load_cards(sorted(KNOWLEDGE_DIR.glob("*.md")))
+
+    @cached_property
     def retriever(self) -> "Retriever":
         from rag.retriever import Retriever
 

@@ -60,11 +60,11 @@ def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[d
         validated=all_passed(checks), attempts=attempts, layout=layout, reading=reading or [])
 
 
-def method_notes(plan: WorkflowPlan, library) -> list:
+def method_notes(plan: WorkflowPlan, library, cards: list | None = None) -> list:
     """The knowledge-base notes cited in the README: about the plan's tools, then its topic (rag.further_reading)."""
     from rag.further_reading import further_reading
 
-    return further_reading([s.module for s in plan.steps], library, topic=plan.recipe.split("_")[0])
+    return further_reading([s.module for s in plan.steps], library, topic=plan.recipe.split("_")[0], cards=cards)
 
 
 def summary_answer(plan: WorkflowPlan, validated: bool, attempts: int, checks: list[CheckResult]) -> str:
@@ -93,7 +93,7 @@ class DocsNode:
         layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]
         files["README.md"] = render_readme(state["request"], plan, served.value.overview, steps, checks,
                                            state.get("attempts", 0), sorted(layout),
-                                           method_notes(plan, self.deps.library))
+                                           method_notes(plan, self.deps.library, self.deps.knowledge_cards))
         validated = all_passed(checks)
         return {"files": files, "status": "validated" if validated else "invalid",
                 "answer": summary_answer(plan, validated, state.get("attempts", 0), checks),
