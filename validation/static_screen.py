@@ -10,6 +10,7 @@ import ast
 import posixpath
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from validation import screen_rules as rules
@@ -95,6 +96,9 @@ def _format(name: str, finding: Finding) -> str:
     return f"{where}: {finding.message} [{finding.rule_id}]"
 
 
+# The validator and safety_out screen the same rule files in one turn: translate each text once. Results are only
+# read by callers (findings are copied, trees walked), so sharing them is safe.
+@lru_cache(maxsize=256)
 def _parse(name: str, text: str) -> _Parsed:
     if len(text.encode("utf-8", "replace")) > rules.MAX_SOURCE_BYTES:
         return _Parsed([f"{name}: larger than {rules.MAX_SOURCE_BYTES} bytes, not screened and not run [too-large]"],
