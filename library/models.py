@@ -120,6 +120,8 @@ class ModuleSpec(Strict):
     packages: list[Package] = Field(min_length=1)
     # empty: the tool is not packaged in Debian, so it has no execution test (the rule is still linted and dry-run)
     debian: list[DebianPackage] = Field(default_factory=list)
+    no_debian: str = Field(default="", description="Why `debian` is empty: the tool is not in Debian 12, or "
+                           "its Debian build cannot run here (a database to download)")
     inputs: list[Port]
     outputs: list[Port] = Field(min_length=1)
     params: dict[str, Param] = Field(default_factory=dict)
@@ -150,6 +152,8 @@ class ModuleSpec(Strict):
                 raise ValueError(f"module {self.id}: output {port.name} must live under {' or '.join(roots)}")
             if ("{sample}" in port.path) != (self.scope == "per_sample"):
                 raise ValueError(f"module {self.id}: output {port.name}: only per_sample outputs carry {{sample}}")
+        if not self.debian and not self.no_debian:
+            raise ValueError(f"module {self.id}: no Debian package listed; say why in no_debian")
         inputs = {p.name for p in self.inputs}
         for group in self.requires_one_of:
             if not set(group) <= inputs:
@@ -200,8 +204,15 @@ class RecipeStep(Strict):
 
 
 class SampleSheetSpec(Strict):
-    design: Literal["conditions", "chip", "cohort"]
+    # conditions: DE contrasts; chip: ChIP libraries name their input control; tumour_normal: tumour samples name
+    # their matched normal in `control`; cohort: samples only
+    design: Literal["conditions", "chip", "tumour_normal", "cohort"]
     columns: list[str]
+
+    @property
+    def controlled(self) -> bool:
+        """Samples may name a control sample (the `control` column) that paired rules read beside them."""
+        return self.design in ("chip", "tumour_normal")
 
 
 class Recipe(Strict):
@@ -209,6 +220,8 @@ class Recipe(Strict):
     title: str
     description: str
     samples: SampleSheetSpec
+    # the read layouts the assay produces: 10x and Hi-C are paired by construction, long reads are single files
+    layouts: list[Layout] = Field(default_factory=lambda: ["paired", "single"], min_length=1)
     steps: list[RecipeStep] = Field(min_length=1)
     config: dict = Field(default_factory=dict, description="Recipe-level config sections (e.g. the DE contrast)")
 

@@ -223,9 +223,7 @@ class Planner:
     # -- the plan ------------------------------------------------------------------------------------------------
     def plan(self) -> WorkflowPlan:
         entities = self.entities
-        layout: Layout = entities.read_layout or (self.previous.read_layout if self.previous else None) or "paired"
-        if not entities.read_layout and not self.previous:
-            self.notes.append("Read layout not stated: paired-end assumed (set read_layout and the fq2 column).")
+        layout = self.layout()
         self.start()
         self.exclude()
         pending = self.request()
@@ -255,6 +253,19 @@ class Planner:
                             steps=steps, read_layout=layout, organism=reference.organism,
                             genome_build=reference.genome_build, config=config, samples=samples,
                             notes=list(dict.fromkeys(self.notes)))
+
+    def layout(self) -> Layout:
+        """The read layout: as stated, else as before, else paired; an assay with one layout gets that one."""
+        entities, allowed = self.entities, self.recipe.layouts
+        stated = entities.read_layout or (self.previous.read_layout if self.previous else None)
+        if len(allowed) == 1:
+            if stated and stated != allowed[0]:
+                self.notes.append(f"{self.recipe.title} uses {allowed[0]}-end reads (the {stated}-end layout "
+                                  "does not apply to this assay).")
+            return allowed[0]
+        if not entities.read_layout and not self.previous:
+            self.notes.append("Read layout not stated: paired-end assumed (set read_layout and the fq2 column).")
+        return stated or "paired"
 
     def choose_reference(self) -> ReferenceChoice:
         previous = self.previous

@@ -1,7 +1,8 @@
 """The sample sheet (config/samples.tsv) from the request's entities: placeholder rows, or rows from given paths.
 
-Three designs, named by the recipe: `conditions` (sample, condition: DE contrasts), `chip` (sample, antibody,
-control: each ChIP library names its input control) and `cohort` (sample only: joint variant calling).
+Four designs, named by the recipe: `conditions` (sample, condition: DE contrasts), `chip` (sample, antibody,
+control: each ChIP library names its input control), `tumour_normal` (sample, control: each tumour names its
+matched normal) and `cohort` (sample only: joint variant calling).
 """
 
 from __future__ import annotations
@@ -157,6 +158,31 @@ def _chip_design(entities: Entities, layout: Layout, notes: list[str]) -> Sample
     return SampleSheet(rows=rows, notes=notes)
 
 
+def _tumour_normal_design(entities: Entities, layout: Layout, notes: list[str]) -> SampleSheet:
+    rows = _rows_from_files(entities, layout, notes)
+    if rows is not None:
+        normals = {r["sample"] for r in rows if re.search(r"normal|germline|blood", r["sample"], re.IGNORECASE)}
+        for row in rows:
+            stem = re.sub(r"[._-]?(tumou?r|normal|germline|blood)[._-]?", "", row["sample"], flags=re.IGNORECASE)
+            match = next((n for n in normals if n != row["sample"] and stem and stem in n), "")
+            row["control"] = "" if row["sample"] in normals else match
+        notes.append("Matched normals were guessed from the file names: check the control column (each tumour "
+                     "names its normal).")
+        return SampleSheet(rows=rows, notes=notes)
+    patients = max(1, (entities.sample_count or 2) // 2)
+    if entities.sample_count and entities.sample_count % 2:
+        notes.append(f"{entities.sample_count} samples cannot all be tumour/normal pairs; the sheet has "
+                     f"{patients} pairs.")
+    tumours = [f"patient{i}_tumour" for i in range(1, patients + 1)]
+    normals = [f"patient{i}_normal" for i in range(1, patients + 1)]
+    reads = _read_paths(tumours + normals, layout, entities, notes)
+    rows = [{"sample": t, "control": n, **reads[t]} for t, n in zip(tumours, normals)]
+    rows += [{"sample": n, "control": "", **reads[n]} for n in normals]
+    notes.append(f"The sample sheet pairs {patients} tumour(s) with a matched normal each: edit the control "
+                 "column to match your patients.")
+    return SampleSheet(rows=rows, notes=notes)
+
+
 def _cohort_design(entities: Entities, layout: Layout, notes: list[str]) -> SampleSheet:
     rows = _rows_from_files(entities, layout, notes)
     if rows is None:
@@ -168,7 +194,8 @@ def _cohort_design(entities: Entities, layout: Layout, notes: list[str]) -> Samp
 
 def build_samples(spec: SampleSheetSpec, layout: Layout, entities: Entities) -> SampleSheet:
     """Rows of config/samples.tsv with the columns the recipe names (fq2 only for paired-end data)."""
-    design = {"conditions": _conditions_design, "chip": _chip_design, "cohort": _cohort_design}[spec.design]
+    design = {"conditions": _conditions_design, "chip": _chip_design, "tumour_normal": _tumour_normal_design,
+              "cohort": _cohort_design}[spec.design]
     sheet = design(entities, layout, [])
     columns = [c for c in spec.columns if layout == "paired" or c != "fq2"]
     rows = [{c: row.get(c, "") for c in columns} for row in sheet.rows]

@@ -84,7 +84,8 @@ class SnakemakeRenderer:
             "workflow/Snakefile": templates.get_template("snakemake/Snakefile.j2").render(
                 title=self.plan.title, rule_files=[m.id for m in self.modules], targets=self.targets()),
             "workflow/rules/common.smk": templates.get_template("snakemake/common.smk.j2").render(
-                design=self.recipe.samples.design, paired=self.paired),
+                design=self.recipe.samples.design, controlled=self.recipe.samples.controlled,
+                paired=self.paired),
             "workflow/schemas/config.schema.yaml": config_schema(config),
             "workflow/schemas/samples.schema.yaml": samples_schema(self.columns),
             "config/config.yaml": config_yaml(config, self.modules, self.library.types),
