@@ -43,8 +43,9 @@ def one_call(url: str, tmp: Path) -> tuple[float, str, str | None]:
     ep = {"url": url, "model": "served", "structured_output": "json_schema", "timeout_s": TIMEOUT_S,
           "connect_timeout_s": 1.0, "max_retries": 1}
     path = tmp / "p.yaml"
-    path.write_text(yaml.safe_dump({"name": "bench", "time_budget_s": BUDGET_S, "roles": {"intent": {
-        "endpoints": [ep]}}, "routing": {"retry_initial_s": 0.2, "retry_max_s": 1.0}}))
+    path.write_text(yaml.safe_dump({"name": "bench", "time_budget_s": BUDGET_S, "offline_reserve_s": 5.0,
+                                    "roles": {"intent": {"endpoints": [ep]}},
+                                    "routing": {"retry_initial_s": 0.2, "retry_max_s": 1.0}}))
     factory = ModelFactory(load_settings(str(path), env={}), env={})
     started = time.perf_counter()
     served = call_structured(factory.tiers("intent"), IntentResult, [HumanMessage("RNA-seq DE")],

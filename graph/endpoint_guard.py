@@ -82,6 +82,12 @@ class EndpointGuard:
                 state.opens += 1
                 state.failures.clear()  # after the cooldown, the endpoint gets a fresh window (half-open)
 
+    def abandon(self, url: str) -> None:
+        """End a call that we cut short (the turn's time budget ran out): neither a success nor a failure."""
+        with self._lock:
+            state = self._state(url)
+            state.in_flight = max(0, state.in_flight - 1)
+
     # -- replica choice -----------------------------------------------------------------------------------------
     def order(self, replicas: Sequence[T], url_of: Callable[[T], str]) -> list[T]:
         """Replicas in the order to try: healthy before cooling down; then least in flight or round robin."""

@@ -33,6 +33,7 @@ class TierModel:
     max_retries: int = 0
     context_tokens: int | None = None
     power_usd_per_s: float = 0.0  # local GPUs are costed in electricity for the call's duration
+    timeout_s: float | None = None  # total wall time of one attempt (httpx's timeout is per read, not per answer)
 
 
 def _chat_openai(model: str, base_url: str, api_key: str, timeout_s: float, connect_s: float, max_tokens: int,
@@ -99,11 +100,12 @@ class ModelFactory:
                 chat = _chat_openai(cloud.id, cloud.base_url, key, cfg.cloud.timeout_s, 10.0, cfg.cloud.max_tokens,
                                     cfg.temperature)
                 tiers.append(TierModel("cloud", cloud.id, cloud.base_url, chat, cfg.cloud.structured_output,
-                                       cloud.price_per_mtok, self.guard, max_retries=1))
+                                       cloud.price_per_mtok, self.guard, max_retries=1, timeout_s=cfg.cloud.timeout_s))
         return tiers
 
     def _local(self, ep: EndpointConfig, temperature: float) -> TierModel:
         key = (self._env.get(ep.api_key_env) if ep.api_key_env else None) or LOCAL_PLACEHOLDER_KEY
         chat = _chat_openai(ep.model, ep.url, key, ep.timeout_s, ep.connect_timeout_s, ep.max_tokens, temperature)
         return TierModel("local", ep.model, ep.url, chat, ep.structured_output, None, self.guard, ep.max_retries,
-                         ep.context_tokens, self.catalogue.power_usd_per_s(ep.gpu) if ep.gpu else 0.0)
+                         ep.context_tokens, self.catalogue.power_usd_per_s(ep.gpu) if ep.gpu else 0.0,
+                         timeout_s=ep.timeout_s)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping, Sequence
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from graph.errors import ConfigError
 
@@ -92,7 +92,10 @@ class Profile(_Strict):
     description: str = ""
     allow_cloud: bool = False
     max_attempts: int = Field(3, ge=1, le=10)
-    time_budget_s: float = Field(300.0, gt=0)
+    time_budget_s: float = Field(300.0, gt=0, description="Wall time one turn may take, from safety_in to the end")
+    offline_reserve_s: float = Field(
+        30.0, ge=0, description="Part of the budget kept for the offline tiers and validation: model calls are cut "
+        "off this long before the budget ends (a stalled server then costs at most budget - reserve)")
     max_request_chars: int = Field(20_000, gt=0)
     validation_timeout_s: float = Field(120.0, gt=0)
     intent_veto_confidence: float = Field(
@@ -102,6 +105,18 @@ class Profile(_Strict):
         True, description="When the LLM coder's last attempt still fails validation, render from the module library")
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
     roles: dict[Role, RoleConfig] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _reserve_within_budget(self) -> "Profile":
+        if self.offline_reserve_s >= self.time_budget_s:
+            raise ValueError(f"offline_reserve_s ({self.offline_reserve_s:g}) must be less than time_budget_s "
+                             f"({self.time_budget_s:g})")
+        return self
+
+    @property
+    def model_time_s(self) -> float:
+        """How long a turn may wait on models: the budget less the offline reserve."""
+        return self.time_budget_s - self.offline_reserve_s
 
     def role(self, role: str) -> RoleConfig:
         return self.roles.get(role, RoleConfig())  # type: ignore[arg-type]

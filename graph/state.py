@@ -25,6 +25,7 @@ class InputState(TypedDict):
 
 class AgentState(InputState, total=False):
     turn: int
+    deadline: float  # wall-clock seconds when this turn stops waiting on models (budget less offline reserve)
     request: str
     max_attempts: int
     safety: SafetyVerdict

@@ -8,6 +8,8 @@ Within one tier: the factory's EndpointGuard skips an endpoint in cooldown witho
 retried through `with_retry` (bounded, jittered backoff; a 429's Retry-After is waited for when short, and sets the
 cooldown); timeouts and other errors move down the chain at once; a malformed answer gets one repair attempt with
 the parse error. Local replicas are tried in the guard's order (least in flight or round robin, cooling last).
+Every attempt runs under a hard wall-clock limit: the endpoint's total timeout, or what is left of the turn's time
+budget (graph/deadline.py); once the budget is spent, the remaining tiers are passed over for the offline one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from pydantic import BaseModel, ValidationError
 
+from graph.deadline import BudgetSpent, acall_within, attempt_limit, call_within, remaining
 from graph.endpoint_guard import EndpointCoolingDown
 from graph.models import TierModel
 from graph.schemas import RouteEntry, Tier
@@ -175,8 +178,8 @@ def prompt_tokens(messages: Sequence[BaseMessage]) -> int:
 class _TierCall:
     """One tier's attempts for one request: cooldown check, bounded retries, one repair of a malformed answer."""
 
-    def __init__(self, tm: TierModel, answer: Runnable, check: Check | None) -> None:
-        self.tm, self.answer, self.check = tm, answer, check
+    def __init__(self, tm: TierModel, answer: Runnable, check: Check | None, deadline: float | None = None) -> None:
+        self.tm, self.answer, self.check, self.deadline = tm, answer, check, deadline
         self.attempts = 0
         self.tokens = [0, 0]
         routing = tm.guard.routing if tm.guard else None
@@ -198,6 +201,10 @@ class _TierCall:
 
     def _leave(self, exc: BaseException | None) -> tuple[BaseException | None, float]:
         """Release the endpoint; return the error to raise (retryable or not) and how long to wait first."""
+        if isinstance(exc, BudgetSpent):  # our limit, not the endpoint's fault: no failure is recorded
+            if self.tm.guard is not None:
+                self.tm.guard.abandon(self.tm.endpoint)
+            return exc, 0.0
         status = _status(exc) if exc is not None else None
         hint = _retry_after(exc) if status == 429 else None
         if self.tm.guard is not None:
@@ -208,7 +215,8 @@ class _TierCall:
         if exc is None:
             return None, 0.0
         if status in RETRYABLE_STATUS and (hint is None or hint <= self.max_retry_after):
-            return _Retryable(describe(exc)), hint or 0.0
+            wait, left = hint or 0.0, remaining(self.deadline)
+            return _Retryable(describe(exc)), wait if left is None else min(wait, max(0.0, left))
         if hint is not None:
             return _Final(f"{describe(exc)} (Retry-After {hint:g}s: longer than we wait)"), 0.0
         return exc, 0.0
@@ -220,9 +228,10 @@ class _TierCall:
         return out
 
     def _attempt(self, messages: list[BaseMessage], config: RunnableConfig) -> dict:
+        limit, expired = attempt_limit(self.tm.timeout_s, self.deadline)
         self._enter()
         try:
-            out = self.answer.invoke(messages, config)
+            out = call_within(lambda: self.answer.invoke(messages, config), limit, expired)
         except Exception as exc:  # noqa: BLE001 - classified below; every error either retries or moves down
             error, wait = self._leave(exc)
             time.sleep(wait)
@@ -233,9 +242,10 @@ class _TierCall:
         return self._count(out)
 
     async def _aattempt(self, messages: list[BaseMessage], config: RunnableConfig) -> dict:
+        limit, expired = attempt_limit(self.tm.timeout_s, self.deadline)
         self._enter()
         try:
-            out = await self.answer.ainvoke(messages, config)
+            out = await acall_within(lambda: self.answer.ainvoke(messages, config), limit, expired)
         except Exception as exc:  # noqa: BLE001
             error, wait = self._leave(exc)
             await asyncio.sleep(wait)
@@ -317,16 +327,16 @@ def _chain(inputs: dict, failure: TierFailed) -> TierFailed:
     return TierFailed(f"{before}; then {failure}"[-900:]) if before else failure
 
 
-def _tier_runnable(tm: TierModel, answer: Runnable, check: Check | None) -> Runnable:
+def _tier_runnable(tm: TierModel, answer: Runnable, check: Check | None, deadline: float | None) -> Runnable:
     def call(inputs: dict, config: RunnableConfig) -> Served:
         try:
-            return _TierCall(tm, answer, check).invoke(inputs, config)
+            return _TierCall(tm, answer, check, deadline).invoke(inputs, config)
         except TierFailed as exc:
             raise _chain(inputs, exc) from exc
 
     async def acall(inputs: dict, config: RunnableConfig) -> Served:
         try:
-            return await _TierCall(tm, answer, check).ainvoke(inputs, config)
+            return await _TierCall(tm, answer, check, deadline).ainvoke(inputs, config)
         except TierFailed as exc:
             raise _chain(inputs, exc) from exc
 
@@ -355,17 +365,20 @@ def order_replicas(tiers: Sequence[TierModel]) -> list[TierModel]:
 
 
 def build_chain(answers: Sequence[tuple[TierModel, Runnable]], offline: Callable[[], Any], role: str,
-                check: Check | None = None) -> Runnable:
-    runnables = [_tier_runnable(tm, answer, check) for tm, answer in answers] + [_offline_runnable(offline, role)]
+                check: Check | None = None, deadline: float | None = None) -> Runnable:
+    """Each tier in turn, then `offline()`; `deadline` (wall-clock seconds) bounds every attempt."""
+    runnables = [_tier_runnable(tm, answer, check, deadline) for tm, answer in answers]
+    runnables.append(_offline_runnable(offline, role))
     if len(runnables) == 1:
         return runnables[0]
     return runnables[0].with_fallbacks(runnables[1:], exception_key="error")
 
 
 def structured_chain(tiers: Sequence[TierModel], schema: type[BaseModel], offline: Callable[[], Any], role: str,
-                     check: Check | None = None) -> Runnable:
+                     check: Check | None = None, deadline: float | None = None) -> Runnable:
     """The role's chain for a `schema` answer; invoke or ainvoke it with {"messages": [...]}."""
-    return build_chain([(tm, _structured(tm, schema)) for tm in order_replicas(tiers)], offline, role, check)
+    answers = [(tm, _structured(tm, schema)) for tm in order_replicas(tiers)]
+    return build_chain(answers, offline, role, check, deadline)
 
 
 def call_structured(
@@ -377,9 +390,11 @@ def call_structured(
     *,
     check: Check | None = None,
     config: RunnableConfig | None = None,
+    deadline: float | None = None,
 ) -> Served:
-    """Ask the role's chain for a `schema` answer; `check` may reject a parsed answer; the last resort is `offline()`."""
-    return structured_chain(tiers, schema, offline, role, check).invoke({"messages": messages}, config)
+    """Ask the role's chain for a `schema` answer; `check` may reject a parsed answer; the last resort is `offline()`.
+    `deadline` (the turn's, from state) bounds every model attempt."""
+    return structured_chain(tiers, schema, offline, role, check, deadline).invoke({"messages": messages}, config)
 
 
 async def acall_structured(
@@ -391,9 +406,11 @@ async def acall_structured(
     *,
     check: Check | None = None,
     config: RunnableConfig | None = None,
+    deadline: float | None = None,
 ) -> Served:
     """call_structured through `ainvoke`: many calls share one event loop and the factory's endpoint guard."""
-    return await structured_chain(tiers, schema, offline, role, check).ainvoke({"messages": messages}, config)
+    chain = structured_chain(tiers, schema, offline, role, check, deadline)
+    return await chain.ainvoke({"messages": messages}, config)
 
 
 def call_text(
@@ -404,7 +421,8 @@ def call_text(
     role: str,
     *,
     config: RunnableConfig | None = None,
+    deadline: float | None = None,
 ) -> Served:
     """Like call_structured, for models with their own text format; `parse` raises ValueError on a bad answer."""
     answers = [(tm, _text_parsed(tm, parse)) for tm in order_replicas(tiers)]
-    return build_chain(answers, offline, role).invoke({"messages": messages}, config)
+    return build_chain(answers, offline, role, deadline=deadline).invoke({"messages": messages}, config)

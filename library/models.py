@@ -41,7 +41,7 @@ class PortType(Strict):
     @field_validator("source")
     @classmethod
     def _source(cls, value: str | None) -> str | None:
-        if value is not None and value != "samples" and not re.match(r"^config:[a-z_]+(\.[a-z_]+)*$", value):
+        if value is not None and value != "samples" and not re.match(r"^config:[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$", value):
             raise ValueError(f"source {value!r} must be 'samples' or 'config:<section>.<key>'")
         return value
 

@@ -36,7 +36,8 @@ class BioExpertNode:
         served = call_structured(
             self.deps.tiers(ROLE, run_context(runtime)), ExpertAnswer,
             [SystemMessage(render_prompt("bio_expert", context=format_context(hits))), HumanMessage(question)],
-            offline=lambda: answer_biology(question, retriever), role=ROLE, check=citation_check(hits))
+            offline=lambda: answer_biology(question, retriever), role=ROLE, check=citation_check(hits),
+            deadline=state.get("deadline"))
         answer: ExpertAnswer = served.value
         return {"expert": answer, "answer": answer_text(answer), "status": "not_a_workflow",
                 "routes": [served.route(NODE, started, state["turn"])]}

@@ -79,7 +79,8 @@ class CoderNode:
             task = render_prompt("coder_task", request=state["request"], plan=plan.model_dump_json(),
                                  draft=format_draft(base), feedback=feedback)
             served = call_structured(tiers, CodeFiles, [SystemMessage(load_prompt("coder")), HumanMessage(task)],
-                                     offline=CodeFiles, role=ROLE, check=check_edits)
+                                     offline=CodeFiles, role=ROLE, check=check_edits,
+                                     deadline=state.get("deadline"))
             files = apply_edits(base, served.value) if served.tier != "offline" else draft
         return {"files": files, "attempts": attempt, "coder_tier": served.tier,
                 "routes": [served.route(NODE, started, state["turn"])]}

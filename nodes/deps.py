@@ -7,6 +7,7 @@ Heavy resources (the embedder, the retrieval index, the module library) load on 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
@@ -54,6 +55,11 @@ class NodeDeps:
             if profile not in self._profile_factories:
                 self._profile_factories[profile] = ModelFactory(load_settings(profile))
             return self._profile_factories[profile]
+
+    def deadline(self, context: RunContext | dict | None) -> float:
+        """When a turn starting now must stop waiting on models (wall-clock seconds): its budget less the reserve
+        kept for the offline tiers and validation."""
+        return time.time() + self.models_for(context).settings.profile.model_time_s
 
     def max_attempts(self, context: RunContext | dict | None) -> int:
         value = context.get("max_attempts") if isinstance(context, dict) else getattr(context, "max_attempts", None)

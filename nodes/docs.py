@@ -87,7 +87,8 @@ class DocsNode:
             self.deps.tiers(ROLE, run_context(runtime)), DocsOverview,
             [SystemMessage(render_prompt("docs", plan=plan.model_dump_json(include={"title", "steps", "organism"}))),
              HumanMessage(state["request"])],
-            offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE, check=check_overview)
+            offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE, check=check_overview,
+            deadline=state.get("deadline"))
         files = dict(state.get("files", {}))
         steps = [self.deps.library.step_facts(step) for step in analysis_steps(plan)]
         layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]

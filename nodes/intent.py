@@ -135,7 +135,8 @@ class IntentNode:
                      if decision.route == "escalate" else [])
         return self.policy.chain(decision, self.deps.tiers(ROLE, context), strongest)
 
-    def read(self, request: str, plan: WorkflowPlan | None, runtime: Any = None) -> Served:
+    def read(self, request: str, plan: WorkflowPlan | None, runtime: Any = None,
+             deadline: float | None = None) -> Served:
         """The request's reading on the role's tiers, before it is tied to the thread's plan."""
         system = render_prompt(
             "intent", analysis_types="\n".join(f"  {s}" for s in analysis_type_slugs()),
@@ -145,11 +146,12 @@ class IntentNode:
         return call_structured(
             self.chain(request, offline, runtime), IntentResult,
             [SystemMessage(system), HumanMessage(request)],
-            offline=lambda: offline, role=ROLE, check=lambda result: reconcile(result, offline, veto))
+            offline=lambda: offline, role=ROLE, check=lambda result: reconcile(result, offline, veto),
+            deadline=deadline)
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
         started = now()
         plan = state.get("plan")
-        served = self.read(state["request"], plan, runtime)
+        served = self.read(state["request"], plan, runtime, state.get("deadline"))
         result = resolve_follow_up(served.value, plan)
         return {"intent": result, **reply_for(result), "routes": [served.route(NODE, started, state["turn"])]}

@@ -37,7 +37,7 @@ class MathExpertNode:
         prompt = render_prompt("math_expert", calculation=computed.answer, context=format_context(hits))
         served = call_structured(
             self.deps.tiers(ROLE, run_context(runtime)), ExpertAnswer, [SystemMessage(prompt), HumanMessage(question)],
-            offline=lambda: computed, role=ROLE, check=citation_check(hits))
+            offline=lambda: computed, role=ROLE, check=citation_check(hits), deadline=state.get("deadline"))
         answer: ExpertAnswer = served.value
         return {"expert": answer, "answer": answer_text(answer), "status": "not_a_workflow",
                 "routes": [served.route(NODE, started, state["turn"])]}

@@ -60,7 +60,7 @@ class PlannerNode:
                 self.deps.tiers(ROLE, run_context(runtime)), PlanAdvice,
                 [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
                 check=lambda advice: library.plan(analysis_type, merge_advice(intent.entities, advice), previous)
-                and advice)
+                and advice, deadline=state.get("deadline"))
             plan = library.plan(analysis_type, merge_advice(intent.entities, served.value), previous)
             plan = plan.model_copy(update={"notes": plan.notes + looked.notes})
         except UnsupportedAnalysis as exc:

@@ -34,7 +34,8 @@ class SafetyInNode:
         started = now()
         context = run_context(runtime)
         turn = state.get("turn", 0) + 1
-        update: dict = {**PER_TURN_RESET, "turn": turn, "max_attempts": self.deps.max_attempts(context)}
+        update: dict = {**PER_TURN_RESET, "turn": turn, "max_attempts": self.deps.max_attempts(context),
+                        "deadline": self.deps.deadline(context)}
         raw = last_user_text(state)
         request = strip_control_chars(raw).strip()
         limit = self.deps.settings.profile.max_request_chars
@@ -47,12 +48,12 @@ class SafetyInNode:
             request = request[:limit].encode("utf-8", "replace").decode("utf-8")
             route = offline_route(NODE, started, turn, HYGIENE)
         else:
-            verdict, request, route = self._screen(request, turn, started, context)
+            verdict, request, route = self._screen(request, turn, started, context, update["deadline"])
         if request != raw:
             update.update(_replace_user_message(state, request))
         return {**update, "request": request, "safety": verdict, "routes": [route], **self._refusal(verdict)}
 
-    def _screen(self, request: str, turn: int, started: float, context: Any):
+    def _screen(self, request: str, turn: int, started: float, context: Any, deadline: float):
         outcome = load_rules().apply(request)
         reasons = [r.id for r in outcome.refused + outcome.redacted + outcome.review]
         if outcome.refused:
@@ -74,7 +75,7 @@ class SafetyInNode:
             return self._allow(redacted, reasons, notes), outcome.text, offline_route(NODE, started, turn, why)
 
         prompt = render_prompt("safety_guard", request=outcome.text)
-        served = call_text(tiers, parse_guard_verdict, [HumanMessage(prompt)], lambda: None, ROLE)
+        served = call_text(tiers, parse_guard_verdict, [HumanMessage(prompt)], lambda: None, ROLE, deadline=deadline)
         if served.value is None:
             reasons.append("guard.unavailable")
             notes.append("The guard model gave no valid verdict; the rules decided (nothing matched a refusal "

@@ -99,7 +99,8 @@ class SafetyOutNode:
         if not tiers:
             return answer, [], offline_route(NODE, started, turn, "no guard model configured: rules decided")
         prompt = render_prompt("safety_guard_response", request=state.get("request", ""), answer=answer)
-        served = call_text(tiers, parse_guard_verdict, [HumanMessage(prompt)], lambda: None, ROLE)
+        served = call_text(tiers, parse_guard_verdict, [HumanMessage(prompt)], lambda: None, ROLE,
+                           deadline=state.get("deadline"))
         route = served.route(NODE, started, turn)
         if served.value is None:
             return answer, ["guard: no valid verdict on the answer; the rule-based screen decided"], route

@@ -42,7 +42,7 @@ class ValidatorNode:
                                                                    "no model configured for role 'validator'")]}
         prompt = [SystemMessage(load_prompt("validator_review")),
                   HumanMessage(format_draft(state["files"], REVIEW_PROMPT_CHARS))]
-        served = call_structured(tiers, Review, prompt, offline=Review, role=ROLE)
+        served = call_structured(tiers, Review, prompt, offline=Review, role=ROLE, deadline=state.get("deadline"))
         if served.tier != "offline":
             concerns = "; ".join(served.value.concerns[:MAX_CONCERNS]) or "no concerns"
             checks = checks + [CheckResult(check="llm_review", ok=True, details=f"advisory only: {concerns}")]

@@ -61,6 +61,27 @@ def test_generate_against_a_server_that_never_answers(tmp_path, fault):
     assert report["cost"]["calls"]["offline"] == len(report["routes"]) and report["cost"]["local_share"] is None
 
 
+def test_the_time_budget_cuts_off_a_server_that_never_answers(tmp_path, fault):
+    """Endpoint timeouts longer than the whole budget: only the turn's deadline can end the wait."""
+    data = yaml.safe_load((PROFILES_DIR / "h100_2xt4.yaml").read_text())
+    data.update(time_budget_s=90.0, offline_reserve_s=60.0)  # models get 30 s; imports and validation the rest
+    for role in data["roles"].values():
+        for ep in role.get("endpoints", []):
+            ep.update(timeout_s=600.0, connect_timeout_s=1.0)
+    profile = tmp_path / "long_timeouts.yaml"
+    profile.write_text(yaml.safe_dump(data))
+    result = run_cli("generate", REQUEST, "--out", str(tmp_path / "wf"), "--profile", str(profile), "--json",
+                     "--endpoint", f"*={fault.url('hang')}", env=NO_CLOUD_KEYS, timeout=data["time_budget_s"])
+    assert result.returncode in (0, 3), result.stderr.decode()[-2000:]
+    report = json.loads(result.stdout)
+    model_nodes = [r for r in report["routes"] if r["node"] in ("intent", "planner", "coder", "validator", "docs")]
+    assert model_nodes and all(r["tier"] == "offline" for r in report["routes"])
+    # the first call waited out the model time, every later one was passed over without a connection
+    assert all("time budget spent" in r["fallback_reason"] for r in model_nodes), model_nodes
+    assert all("ago" in r["fallback_reason"] for r in model_nodes[1:])
+    assert report["status"] == "validated"
+
+
 def test_doctor_with_endpoint_override(fault):
     ok = run_cli("doctor", "--json", "--endpoint", f"intent={fault.url('ok')}#served")
     assert ok.returncode == 0, ok.stderr.decode()

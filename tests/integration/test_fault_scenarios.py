@@ -35,7 +35,7 @@ def profile(tmp_path, urls: list[str], *, cloud: bool = False, retries: int = 1,
     role = {"endpoints": endpoints}
     if cloud:
         role["cloud"] = {"model": "gpt-4o-mini", "structured_output": "json_schema", "timeout_s": TIMEOUT_S}
-    data = {"name": "faults", "allow_cloud": cloud, "time_budget_s": BUDGET_S,
+    data = {"name": "faults", "allow_cloud": cloud, "time_budget_s": BUDGET_S, "offline_reserve_s": 5.0,
             "routing": {"retry_initial_s": 0.05, "retry_max_s": 0.2, **routing}, "roles": {"intent": role}}
     path = tmp_path / "faults.yaml"
     path.write_text(yaml.safe_dump(data))
