@@ -29,13 +29,14 @@ def fault():
         yield server
 
 
-def profile(tmp_path, urls: list[str], *, cloud: bool = False, retries: int = 1, **routing) -> str:
-    endpoints = [{"url": u, "model": "served", "structured_output": "json_schema", "timeout_s": TIMEOUT_S,
+def profile(tmp_path, urls: list[str], *, cloud: bool = False, retries: int = 1, budget_s: float = BUDGET_S,
+            timeout_s: float = TIMEOUT_S, **routing) -> str:
+    endpoints = [{"url": u, "model": "served", "structured_output": "json_schema", "timeout_s": timeout_s,
                   "connect_timeout_s": 1.0, "max_retries": retries} for u in urls]
     role = {"endpoints": endpoints}
     if cloud:
         role["cloud"] = {"model": "gpt-4o-mini", "structured_output": "json_schema", "timeout_s": TIMEOUT_S}
-    data = {"name": "faults", "allow_cloud": cloud, "time_budget_s": BUDGET_S, "offline_reserve_s": 5.0,
+    data = {"name": "faults", "allow_cloud": cloud, "time_budget_s": budget_s, "offline_reserve_s": 5.0,
             "routing": {"retry_initial_s": 0.05, "retry_max_s": 0.2, **routing}, "roles": {"intent": role}}
     path = tmp_path / "faults.yaml"
     path.write_text(yaml.safe_dump(data))
@@ -134,7 +135,10 @@ def test_streamed_tokens_reach_the_graph_stream_and_a_cut_stream_falls_back(tmp_
 
     fault.scripts["stream_ok"] = [EXPLAIN.model_dump_json()]  # a question: the offline reading agrees
     before = len(fault.requests.get(name, []))
-    graph = build_graph(load_settings(profile(tmp_path, [fault.url(name)]), env={}))
+    # A fresh graph pays inside its first turn for the embedder and for the client's first streamed answer
+    # (openai builds its pydantic types lazily); a loaded machine makes both slow, so the limits are wide here.
+    settings = load_settings(profile(tmp_path, [fault.url(name)], budget_s=300.0, timeout_s=60.0), env={})
+    graph = build_graph(settings)
     chunks, state = [], {}
     for mode, chunk in graph.stream({"messages": [HumanMessage("what does DESeq2 do?")]},
                                     stream_mode=["messages", "values"]):
