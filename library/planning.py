@@ -310,11 +310,18 @@ class Planner:
                                   "are 'reverse'; set strandedness in config/config.yaml.")
             config["strandedness"] = strandedness
         wiring = Wiring(modules, self.library.types, layout)
-        keys = {b.config_key for i in range(len(modules)) for b in wiring.bindings(i).values() if b.config_key}
+        keys = {b.config_key: b.port.type for i in range(len(modules)) for b in wiring.bindings(i).values()
+                if b.config_key}
         same_build = bool(earlier) and earlier.get("genome_build") == reference.genome_build
         kept_paths = earlier.get("reference", {}) if same_build else {}
-        config["reference"] = {k[1]: kept_paths.get(k[1]) or reference.paths[k[1]]
-                               for k in sorted(keys) if k[0] == "reference"}
+        config["reference"] = {}
+        for key in sorted(k for k in keys if k[0] == "reference"):
+            name = key[1]
+            config["reference"][name] = kept_paths.get(name) or reference.paths.get(name) or f"resources/{name}"
+            if name not in reference.paths and name not in kept_paths:
+                # databases and lists that do not follow from the organism (Kraken2 DB, barcode whitelist ...)
+                self.notes.append(f"Set reference.{name} in config/config.yaml: "
+                                  f"{self.library.types[keys[key]].description}.")
         for section, values in self.recipe.config.items():
             if section in used_keys:
                 config[section] = {**copy.deepcopy(values), **earlier.get(section, {})}
