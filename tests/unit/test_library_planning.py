@@ -115,8 +115,8 @@ def test_paired_end_is_the_stated_default(library):
 
 def test_a_type_without_recipe_is_refused_with_the_closest_recipe(library):
     with pytest.raises(UnsupportedAnalysis) as caught:
-        library.plan("scrnaseq_10x", Entities(organism="human"))
-    assert caught.value.closest == "rnaseq_de"
+        library.plan("spatial_transcriptomics", Entities(organism="human"))
+    assert caught.value.closest == "scrnaseq_10x"
     assert "no recipe" in caught.value.message
     for slug in library.recipes:
         assert slug in caught.value.message
@@ -124,7 +124,7 @@ def test_a_type_without_recipe_is_refused_with_the_closest_recipe(library):
 
 def test_a_type_without_any_close_recipe_says_so(library):
     with pytest.raises(UnsupportedAnalysis) as caught:
-        library.plan("metagenomic_profiling", Entities())
+        library.plan("crispr_screen", Entities())
     assert caught.value.closest is None
     assert "Supported analyses" in caught.value.message
 
