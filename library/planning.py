@@ -247,6 +247,8 @@ class Planner:
         reference = self.choose_reference()
         samples, contrast = self.samples(layout)
         config = self.config(every, layout, reference, contrast)
+        if set(config["reference"]) & set(reference.paths):  # the organism's notes matter only when its files do
+            self.notes.extend(reference.notes)
         organism = self.library.organism(reference.organism)
         where = ", ".join(x for x in (organism.name if organism else reference.organism, reference.genome_build) if x)
         return WorkflowPlan(recipe=self.recipe.slug, title=self.recipe.title + (f" ({where})" if where else ""),
@@ -272,9 +274,7 @@ class Planner:
         name = self.entities.organism or (previous.organism if previous else None)
         build = self.entities.genome_build or (
             previous.genome_build if previous and name == previous.organism else None)
-        choice = choose_reference(self.library.organism(name), name, build)
-        self.notes.extend(choice.notes)
-        return choice
+        return choose_reference(self.library.organism(name), name, build)
 
     def samples(self, layout: Layout) -> tuple[list[dict], list[str] | None]:
         entities, previous = self.entities, self.previous

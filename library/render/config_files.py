@@ -34,7 +34,7 @@ def _value(value: object) -> str:
 
 def _section(name: str, values: dict, comments: dict[str, str], header: str) -> list[str]:
     lines = ["", f"# {header}"] if header else [""]
-    lines.append(f"{name}:")
+    lines.append(f"{name}:" if values else f"{name}: {{}}")  # a bare `name:` would read back as null
     for key, value in values.items():
         comment = f"  # {comments[key]}" if comments.get(key) else ""
         lines.append(f"  {key}: {_value(value)}{comment}")
