@@ -23,9 +23,12 @@ def write_profile(path: Path, url: str, *, max_tokens: int = 256, method: str = 
                 "timeout_s": 180}
     # One slow CPU server: a long coder prompt may time out while short calls still answer, so a timeout counts
     # as one failure rather than opening the breaker at once.
+    # Its time budget is wide: every role shares two CPU cores, so a turn takes minutes, not seconds.
     profile = {"name": "llama-local", "description": "every role on one llama.cpp server", "allow_cloud": False,
-               "max_attempts": 2, "routing": {"open_on_timeout": False}, "roles": {role: {"model_id": "HuggingFaceTB/SmolLM2-135M-Instruct",
-                                                   "endpoints": [endpoint]} for role in LLM_ROLES}}
+               "max_attempts": 2, "time_budget_s": 1500, "offline_reserve_s": 300,
+               "routing": {"open_on_timeout": False},
+               "roles": {role: {"model_id": "HuggingFaceTB/SmolLM2-135M-Instruct", "endpoints": [endpoint]}
+                         for role in LLM_ROLES}}
     path.write_text(yaml.safe_dump(profile, sort_keys=False))
     return path
 

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from tests.servers import free_port
 
-BEHAVIOURS = ("ok", "r500", "r429", "slow", "cut", "malformed", "wrong_model", "hang")
+BEHAVIOURS = ("ok", "r500", "r429", "slow", "cut", "malformed", "wrong_model", "hang", "proxy")
 
 
 class FaultServer:
@@ -37,6 +37,7 @@ class FaultServer:
         self.retry_after = 1
         self.slow_s = 3.0
         self.served_model = "served"  # the name /v1/models lists (wrong_model lists another)
+        self.upstream: str | None = None  # `proxy`: a real server's base URL (with /v1); its answers pass through
         self._lock = threading.Lock()
         self._server: uvicorn.Server | None = None
 
@@ -66,6 +67,8 @@ class FaultServer:
             answer = script[min(self.hits[name], len(script)) - 1] if script else self.answer
         mode = self._mode(name)
         stream = bool(body.get("stream"))
+        if mode == "proxy":
+            return await self._forward(body)
         if mode == "r500":
             return JSONResponse({"error": {"message": "internal error", "type": "InternalServerError"}}, 500)
         if mode == "r429":
@@ -84,6 +87,14 @@ class FaultServer:
         if stream:
             return StreamingResponse(self._sse(body, content), media_type="text/event-stream")
         return JSONResponse(self._completion(body, content))
+
+    async def _forward(self, body: dict) -> Response:
+        """Pass the request to the upstream server and its answer back (non-streaming): a recording proxy."""
+        import httpx
+
+        async with httpx.AsyncClient(timeout=None) as client:
+            answer = await client.post(f"{self.upstream}/chat/completions", json={**body, "stream": False})
+        return Response(answer.content, status_code=answer.status_code, media_type="application/json")
 
     def _completion(self, body: dict, content: str) -> dict:
         return {"id": "cmpl-1", "object": "chat.completion", "created": int(time.time()), "model": body.get("model"),

@@ -14,7 +14,7 @@ REQUEST = "Differential expression for 6 paired-end mouse liver samples, 3 knock
 def test_generate_with_every_role_on_llama_cpp(tmp_path, llama_profile):
     out = tmp_path / "wf"
     result = run_cli("generate", REQUEST, "--out", str(out), "--profile", str(llama_profile), "--json",
-                     timeout=1200)
+                     timeout=1500)
     assert result.returncode in (0, 3), result.stderr.decode()[-2000:]
     report = json.loads(result.stdout)
     assert report == json.loads((out / "report.json").read_text()) | {"created": report["created"]}
