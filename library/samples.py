@@ -161,10 +161,12 @@ def _chip_design(entities: Entities, layout: Layout, notes: list[str]) -> Sample
 def _tumour_normal_design(entities: Entities, layout: Layout, notes: list[str]) -> SampleSheet:
     rows = _rows_from_files(entities, layout, notes)
     if rows is not None:
-        normals = {r["sample"] for r in rows if re.search(r"normal|germline|blood", r["sample"], re.IGNORECASE)}
+        def patient(name: str) -> str:  # the name without its tumour/normal word: patient10_tumor -> patient10
+            return re.sub(r"[._-]?(tumou?r|normal|germline|blood)(?=$|[._-])", "", name, flags=re.IGNORECASE)
+
+        normals = [r["sample"] for r in rows if re.search(r"normal|germline|blood", r["sample"], re.IGNORECASE)]
         for row in rows:
-            stem = re.sub(r"[._-]?(tumou?r|normal|germline|blood)[._-]?", "", row["sample"], flags=re.IGNORECASE)
-            match = next((n for n in normals if n != row["sample"] and stem and stem in n), "")
+            match = next((n for n in normals if n != row["sample"] and patient(n) == patient(row["sample"])), "")
             row["control"] = "" if row["sample"] in normals else match
         notes.append("Matched normals were guessed from the file names: check the control column (each tumour "
                      "names its normal).")

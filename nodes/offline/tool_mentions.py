@@ -41,7 +41,7 @@ _NEGATION_AFTER = re.compile(
 )
 _ADD_BEFORE = re.compile(
     r"(?:\badd(?:ing)?|\binclude|\bincluding|\benable|\bturn\s+on|\bwith|\balso\s+(?:run|do)|\bplus|\bput\s+in"
-    r"|\binsert)(?:\s+(?:a|an|the|some|back|step|in))*\s*$",
+    r"|\binsert|\bcall(?:ing)?|\bdetect(?:ing)?|\bidentify(?:ing)?)(?:\s+(?:a|an|the|some|back|step|in))*\s*$",
     re.IGNORECASE,
 )
 # a list joiner between two mentions carries the first one's polarity
