@@ -44,6 +44,8 @@ def variants() -> list[tuple[str, str, Entities]]:
         if any("trimming" in step.markers for step in recipe.steps):
             found.append((f"{slug}-no_trimming", slug, Entities(tools_excluded=["step:trimming"])))
         for step in recipe.steps:
+            if step.optional and not step.enabled:  # off by default: rendered once with the step asked for
+                found.append((f"{slug}-{step.id}=on", slug, Entities(tools_requested=[step.default])))
             for option in step.alternatives:
                 for layout in recipe.layouts:
                     found.append((f"{slug}-{step.id}={option.module}-{layout}", slug,
