@@ -37,7 +37,8 @@ class FaultServer:
         self.retry_after = 1
         self.slow_s = 3.0
         self.served_model = "served"  # the name /v1/models lists (wrong_model lists another)
-        self.upstream: str | None = None  # `proxy`: a real server's base URL (with /v1); its answers pass through
+        # `proxy`: a real server's base URL (with /v1); its answers pass through once a name's script is used up
+        self.upstream: str | None = None
         self._lock = threading.Lock()
         self._server: uvicorn.Server | None = None
 
@@ -67,7 +68,7 @@ class FaultServer:
             answer = script[min(self.hits[name], len(script)) - 1] if script else self.answer
         mode = self._mode(name)
         stream = bool(body.get("stream"))
-        if mode == "proxy":
+        if mode == "proxy" and not (script and self.hits[name] <= len(script)):  # scripted answers come first
             return await self._forward(body)
         if mode == "r500":
             return JSONResponse({"error": {"message": "internal error", "type": "InternalServerError"}}, 500)
