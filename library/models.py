@@ -222,6 +222,8 @@ class Recipe(Strict):
     samples: SampleSheetSpec
     # the read layouts the assay produces: 10x and Hi-C are paired by construction, long reads are single files
     layouts: list[Layout] = Field(default_factory=lambda: ["paired", "single"], min_length=1)
+    # the assay's usual library strandedness, used when the request does not say (Ribo-seq footprints are sense)
+    strandedness: Literal["unstranded", "forward", "reverse"] | None = None
     steps: list[RecipeStep] = Field(min_length=1)
     config: dict = Field(default_factory=dict, description="Recipe-level config sections (e.g. the DE contrast)")
 

@@ -304,6 +304,10 @@ class Planner:
         used_keys = {k for m in modules for k in m.config_keys}
         if "strandedness" in used_keys:
             strandedness = self.entities.strandedness or earlier.get("strandedness")
+            if strandedness is None and self.recipe.strandedness:
+                strandedness = self.recipe.strandedness
+                self.notes.append(f"Strandedness not stated: {strandedness}, as is usual for "
+                                  f"{self.recipe.title}; set strandedness in config/config.yaml if yours differs.")
             if strandedness is None:
                 strandedness = "unstranded"
                 self.notes.append("Strandedness not stated: counted as unstranded. Most dUTP/TruSeq stranded kits "
