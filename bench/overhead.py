@@ -50,6 +50,7 @@ def profile_instant(graph, runs: int) -> Path:
         run_once(graph, REQUEST)
     profiler.stop()
     path = RESULTS_DIR / "overhead_profile.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(profiler.output_text(unicode=False, color=False))
     return path
 

@@ -16,7 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from graph.schemas import CheckResult, WorkflowPlan
 from graph.state import AgentState
 from graph.tiers import call_structured
-from nodes.common import now, run_context
+from nodes.common import Memo, now, run_context
 from nodes.deps import NodeDeps
 from nodes.prompts import render_prompt
 from nodes.schemas import DocsOverview
@@ -78,6 +78,11 @@ def summary_answer(plan: WorkflowPlan, validated: bool, attempts: int, checks: l
 class DocsNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
+        self._facts = Memo(256)  # step -> its README facts: pure, and a YAML parse of the module's card each
+
+    def step_facts(self, step):
+        library = self.deps.library
+        return self._facts.get((id(library), step.model_dump_json()), lambda: library.step_facts(step))
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
         started = now()
@@ -90,7 +95,7 @@ class DocsNode:
             offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE, check=check_overview,
             deadline=state.get("deadline"))
         files = dict(state.get("files", {}))
-        steps = [self.deps.library.step_facts(step) for step in analysis_steps(plan)]
+        steps = [self.step_facts(step) for step in analysis_steps(plan)]
         layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]
         files["README.md"] = render_readme(state["request"], plan, served.value.overview, steps, checks,
                                            state.get("attempts", 0), sorted(layout),

@@ -10,6 +10,7 @@ thread's last plan. Requests that are not workflows get their reply here unless 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +24,7 @@ from graph.state import AgentState
 from graph.tiers import Served, call_structured
 from nodes.common import now, run_context
 from nodes.deps import NodeDeps
-from nodes.intent_policy import EscalationPolicy, load_intent_config
+from nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
 from nodes.prompts import load_prompt, render_prompt
 
 NODE = "intent"
@@ -141,13 +142,34 @@ class IntentNode:
         system = render_prompt(
             "intent", analysis_types="\n".join(f"  {s}" for s in analysis_type_slugs()),
             previous_plan=plan.model_dump_json(include={"recipe", "steps", "read_layout"}) if plan else "none")
-        offline = self.deps.intent_classifier.classify(request)  # cheap, and the check on the model's answer
         veto = self.deps.settings.profile.intent_veto_confidence
+        messages = [SystemMessage(system), HumanMessage(request)]
+        fixed = self.fixed_chain(runtime)
+        if fixed:
+            # The offline reading cannot change which tiers serve this call: send it now, and let the classifier
+            # (an embedding, tens of ms of CPU) run beside it; the check and the offline tier wait for its reading.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intent-offline") as pool:
+                reading = pool.submit(self.deps.intent_classifier.classify, request)
+                return call_structured(
+                    fixed, IntentResult, messages, offline=reading.result, role=ROLE,
+                    check=lambda result: reconcile(result, reading.result(), veto), deadline=deadline)
+        offline = self.deps.intent_classifier.classify(request)  # cheap, and the check on the model's answer
         return call_structured(
-            self.chain(request, offline, runtime), IntentResult,
-            [SystemMessage(system), HumanMessage(request)],
+            self.chain(request, offline, runtime), IntentResult, messages,
             offline=lambda: offline, role=ROLE, check=lambda result: reconcile(result, offline, veto),
             deadline=deadline)
+
+    def fixed_chain(self, runtime: Any = None) -> list[TierModel]:
+        """The call's tiers when every escalation decision gives the same ones (no cloud tier, no stronger local
+        model than the role's own), else [] (the offline reading picks them: see chain())."""
+        context = run_context(runtime)
+        own = self.deps.tiers(ROLE, context)
+        if not own:
+            return []
+        strongest = self.deps.tiers(self.policy.config.escalation.strongest_local_role, context)
+        local = self.policy.chain(Decision("local", ""), own, strongest)
+        escalated = self.policy.chain(Decision("escalate", ""), own, strongest)
+        return local if [id(t) for t in local] == [id(t) for t in escalated] else []
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
         started = now()

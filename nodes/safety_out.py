@@ -19,7 +19,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 
 from graph.state import AgentState
 from graph.tiers import call_text, offline_route
-from nodes.common import now, run_context
+from nodes.common import Memo, now, run_context
 from nodes.deps import NodeDeps
 from nodes.offline.safety_rules import describe_categories, load_rules, parse_guard_verdict
 from nodes.prompts import render_prompt
@@ -31,8 +31,18 @@ _CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 
 def redact_secrets(text: str) -> tuple[str, list[str]]:
     """Output-side redaction: secrets only (a generated file legitimately holds dates and numbers)."""
-    redacted, hits = load_rules().redact(text, "output")
-    return redacted, [r.id for r in hits]
+    rules = load_rules()
+    # Most generated files are the library's own text, the same every request: redact each text once per rule set.
+    _, redacted, ids = _REDACTED.get((id(rules), text), lambda: _redact(rules, text))
+    return redacted, list(ids)
+
+
+def _redact(rules, text: str) -> tuple:
+    redacted, hits = rules.redact(text, "output")
+    return rules, redacted, tuple(r.id for r in hits)  # the entry holds `rules`: its id cannot be reused meanwhile
+
+
+_REDACTED = Memo(512)
 
 
 def screen_answer_code(answer: str) -> tuple[str, list[str]]:

@@ -6,6 +6,7 @@ check that is informational only: a model never overrides a failing Snakemake ch
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -35,14 +36,19 @@ class ValidatorNode:
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
         started = now()
-        checks = self.deps.validate(state.get("files", {}), self.deps.settings.profile.validation_timeout_s)
+        files, timeout_s = state.get("files", {}), self.deps.settings.profile.validation_timeout_s
         tiers = self.deps.tiers(ROLE, run_context(runtime))
         if not tiers:
-            return {"validation": checks, "routes": [offline_route(NODE, started, state["turn"],
-                                                                   "no model configured for role 'validator'")]}
-        prompt = [SystemMessage(load_prompt("validator_review")),
-                  HumanMessage(format_draft(state["files"], REVIEW_PROMPT_CHARS))]
-        served = call_structured(tiers, Review, prompt, offline=Review, role=ROLE, deadline=state.get("deadline"))
+            return {"validation": self.deps.validate(files, timeout_s),
+                    "routes": [offline_route(NODE, started, state["turn"], "no model configured for role 'validator'")]}
+        # The checks (Snakemake subprocesses) and the advisory review (a model call) do not depend on each other:
+        # the checks run in a worker thread while the review is in flight, so the node costs the slower of the two.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validator-checks") as pool:
+            pending = pool.submit(self.deps.validate, files, timeout_s)
+            prompt = [SystemMessage(load_prompt("validator_review")),
+                      HumanMessage(format_draft(state["files"], REVIEW_PROMPT_CHARS))]
+            served = call_structured(tiers, Review, prompt, offline=Review, role=ROLE, deadline=state.get("deadline"))
+            checks = pending.result()
         if served.tier != "offline":
             concerns = "; ".join(served.value.concerns[:MAX_CONCERNS]) or "no concerns"
             checks = checks + [CheckResult(check="llm_review", ok=True, details=f"advisory only: {concerns}")]

@@ -6,7 +6,6 @@ workflow, a missing Snakemake or a timeout: each becomes a failing CheckResult w
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import re
@@ -15,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from graph.schemas import CheckResult
@@ -81,30 +81,49 @@ def _run_checks(root: Path, sources: Mapping[str, str], timeout_s: float) -> lis
     if test_dir:  # the Snakefile usually reads config: use the synthetic test setup
         arguments += ["--directory", ".test"]
     located = syntax_errors(sources)
-    with contextlib.ExitStack() as stack:
-        try:
-            box = stack.enter_context(Sandbox(root, limits=_limits(timeout_s)))
-        except OSError as exc:
-            return _not_runnable(f"could not prepare the sandbox: {exc}")
-        for check, extra in ((LINT, ["--lint"]), (DRY_RUN, ["-n", "--quiet", "rules"])):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                results.append(CheckResult(check=check, ok=False,
-                                           details=f"not run: the {timeout_s:g} s validation budget was used up"))
-                continue
-            if check == DRY_RUN and not results[-1].ok and results[-1].details.startswith("SyntaxError"):
-                # the same loader would fail the same way: save a Snakemake start-up
-                results.append(CheckResult(check=check, ok=False, details=(
-                    f"not run: the workflow does not parse (see {LINT})\n{results[-1].details}")))
-                continue
-            guard_log = box.root / f"guard-{check}.log"
-            run = box.run([*_guarded_snakemake(box, guard_log), *arguments, *extra], timeout_s=remaining)
-            result = _guard_verdict(check, guard_log, box.work_dir) or _judge(check, run, box.work_dir, located)
-            result.details += _isolation_note(box)
-            if check == DRY_RUN and test_dir and not result.ok and not run.timed_out:
-                result.details += "\n(the dry run works in .test/: paths above are relative to .test/)"
-            results.append(result)
-    return results
+    steps = ((LINT, ["--lint"]), (DRY_RUN, ["-n", "--quiet", "rules"]))
+    if located:
+        # the workflow is known not to parse: lint reports where, and the dry run is not worth a Snakemake start-up
+        lint = _run_one(root, LINT, [*arguments, "--lint"], deadline, timeout_s, located, test_dir)
+        if not lint.ok and lint.details.startswith("SyntaxError"):
+            return results + [lint, CheckResult(check=DRY_RUN, ok=False, details=(
+                f"not run: the workflow does not parse (see {LINT})\n{lint.details}"))]
+        return results + [lint, _run_one(root, DRY_RUN, [*arguments, *steps[1][1]], deadline, timeout_s, located,
+                                         test_dir)]
+    # Lint and dry run are independent Snakemake processes: run them side by side, each in its own sandbox copy
+    # (separate .snakemake/, HOME and logs), so the check costs the slower of the two rather than their sum.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="snakemake-check") as pool:
+        futures = [pool.submit(_run_one, root, check, [*arguments, *extra], deadline, timeout_s, located, test_dir)
+                   for check, extra in steps]
+        lint, dry_run = (future.result() for future in futures)
+    if not lint.ok and lint.details.startswith("SyntaxError") and not dry_run.ok:
+        dry_run = CheckResult(check=DRY_RUN, ok=False, details=(
+            f"failed: the workflow does not parse (see {LINT})\n{lint.details}"))
+    return results + [lint, dry_run]
+
+
+def _run_one(root: Path, check: str, argv: list[str], deadline: float, timeout_s: float,
+             located: list[SnakefileSyntaxError], test_dir: bool) -> CheckResult:
+    """One Snakemake check in a fresh sandbox copy of `root`; a failing CheckResult for every problem."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return CheckResult(check=check, ok=False,
+                           details=f"not run: the {timeout_s:g} s validation budget was used up")
+    try:
+        box_cm = Sandbox(root, limits=_limits(timeout_s))
+        box = box_cm.__enter__()
+    except OSError as exc:
+        return CheckResult(check=check, ok=False, details=f"could not prepare the sandbox: {exc}")
+    try:
+        guard_log = box.root / f"guard-{check}.log"
+        run = box.run([*_guarded_snakemake(box, guard_log), *argv], timeout_s=remaining)
+        result = _guard_verdict(check, guard_log, box.work_dir) or _judge(check, run, box.work_dir, located)
+        result.details += _isolation_note(box)
+        if check == DRY_RUN and test_dir and not result.ok and not run.timed_out:
+            result.details += "\n(the dry run works in .test/: paths above are relative to .test/)"
+        return result
+    finally:
+        box_cm.__exit__(None, None, None)
 
 
 def _guarded_snakemake(box: Sandbox, log: Path) -> list[str]:

@@ -45,16 +45,30 @@ def screen_workflow(files: Mapping[str, str]) -> list[str]:
     parsed, include_findings = _parse_reachable(files)
     findings += include_findings
     # included files share one namespace, so an alias imported in one file counts in all of them
+    texts = {name: files[name] for name, item in parsed.items() if item.tree is not None}
     aliases: dict[str, str] = {}
-    for item in parsed.values():
-        if item.tree is not None:
-            aliases.update(collect_aliases(item.tree))
+    for name, text in texts.items():
+        aliases.update(_aliases(name, text))
+    shared = tuple(sorted(aliases.items()))
     for name, item in parsed.items():
         findings += item.findings
         if item.tree is not None and item.translation is not None:
-            found = scan_python(item.tree, item.translation.source_line, aliases)
-            findings += [_format(name, f) for f in sorted(found, key=lambda f: f.line or 0)]
+            findings += _scan(name, texts[name], shared)
     return list(dict.fromkeys(findings))
+
+
+# A workflow is mostly the library's vetted rule files, the same text request after request: each file's aliases and
+# findings are pure functions of (name, text, the namespace's aliases), so they are computed once per process.
+@lru_cache(maxsize=256)
+def _aliases(name: str, text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(collect_aliases(_parse(name, text).tree).items())
+
+
+@lru_cache(maxsize=512)
+def _scan(name: str, text: str, aliases: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    item = _parse(name, text)
+    found = scan_python(item.tree, item.translation.source_line, dict(aliases))
+    return tuple(_format(name, f) for f in sorted(found, key=lambda f: f.line or 0))
 
 
 def syntax_errors(files: Mapping[str, str]) -> list[SnakefileSyntaxError]:

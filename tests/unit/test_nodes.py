@@ -155,7 +155,7 @@ def test_planner_on_fake_model_and_rejection_of_invented_tools(offline, planned)
 
 
 def test_planner_unsupported_analysis_is_honest(offline):
-    state = start(offline, "Hi-C contact maps and TAD calling for mouse ES cells")
+    state = start(offline, "Visium spatial transcriptomics of mouse brain sections")
     apply(state, IntentNode(offline)(state))
     update = PlannerNode(offline)(state)
     assert update["status"] == "unsupported" and "plan" not in update
