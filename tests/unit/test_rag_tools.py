@@ -53,7 +53,7 @@ def test_a_family_name_matches_only_its_own_modules(library, retriever):
 
 
 @pytest.mark.parametrize("mention, expected, evidence", [
-    ("something like Kallisto", "salmon_quant", "pseudoalignment"),
+    ("something like Cell Ranger", "star_solo", "star_solo"),
     ("htseq-count", "featurecounts", "read-counting"),
     ("MACS2", "macs3_callpeak", "macs3_callpeak"),
 ])
@@ -86,13 +86,14 @@ def test_candidates_limit_the_answer(library, retriever):
 def test_resolve_requested_swaps_only_unknown_tools_and_says_so(library, retriever):
     from rag.tool_lookup import resolve_requested
 
-    result = resolve_requested(["kallisto", "star", "step:trimming", "trimming", "FooBarTool"], library,
+    result = resolve_requested(["Cell Ranger", "star", "step:trimming", "trimming", "FooBarTool"], library,
                                lambda: retriever)
-    assert result.tools_requested == ["salmon_quant", "star", "step:trimming", "trimming", "FooBarTool"]
-    assert len(result.notes) == 1 and result.notes[0].startswith("kallisto is not in the module library; using Salmon")
-    assert "pseudoalignment" in result.notes[0]
+    assert result.tools_requested == ["star_solo", "star", "step:trimming", "trimming", "FooBarTool"]
+    assert len(result.notes) == 1
+    assert result.notes[0].startswith("Cell Ranger is not in the module library; using STARsolo")
+    assert "star_solo" in result.notes[0]
     # the swapped-in id is something the planner accepts as a tool name
-    assert library.tool_index.match(result.tools_requested[0]) == {"salmon_quant"}
+    assert library.tool_index.match(result.tools_requested[0]) == {"star_solo"}
 
 
 def test_resolve_requested_does_not_load_retrieval_for_known_names(library):
