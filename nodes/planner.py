@@ -44,7 +44,7 @@ class PlannerNode:
         previous = state.get("plan") if intent.intent == "modify_workflow" else None
         analysis_type = intent.analysis_type or (previous.recipe if previous else None)
         library = self.deps.library
-        # A tool the library does not have ("something like Kallisto") maps to the module doing the same job,
+        # A tool the library does not have ("something like Cell Ranger") maps to the module doing the same job,
         # with a plan note saying so; the retriever loads only when such a name occurs.
         looked = resolve_requested(intent.entities.tools_requested, library, lambda: self.deps.retriever)
         intent = intent.model_copy(update={"entities": intent.entities.model_copy(

@@ -1,4 +1,4 @@
-"""Map a free-text tool mention ("use Bowtie2", "something like Kallisto") to module ids of the library.
+"""Map a free-text tool mention ("use Bowtie2", "something like Cell Ranger") to module ids of the library.
 
 Two steps, strongest first:
 1. name: the mention names a module's id, tool or alias, or failing that its tool family (compared as
