@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +112,22 @@ def execute(root: Path, modules: list[str], config: dict, timeout: int = 1500) -
     env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
     done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=timeout, env=env)
     return Run(root, modules, done.returncode, done.stdout + done.stderr, config)
+
+
+class RunOnce:
+    """Workflows built and run at most once per fixture scope, on first use; a test that needs a run that failed
+    fails with the run's report."""
+
+    def __init__(self, build: Callable[[str], Run]) -> None:
+        self._build = build
+        self._runs: dict[str, Run] = {}
+
+    def __call__(self, name: str) -> Run:
+        if name not in self._runs:
+            self._runs[name] = self._build(name)
+        run = self._runs[name]
+        assert run.code == 0, failure_report(run)
+        return run
 
 
 def failure_report(run: Run) -> str:

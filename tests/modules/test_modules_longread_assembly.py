@@ -25,7 +25,7 @@ import pytest
 from graph.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_longread_assembly as lra
-from tests.modules.harness import Run, configure, execute, failure_report, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, missing_binaries, render
 
 NO_SMALL_VARIANTS = "step:small_variants"  # Clair3 / Longshot: not in Debian
 ASSEMBLY_QC_OFF = ["quast", "busco"]  # QUAST: not in Debian; BUSCO: needs a downloaded lineage dataset
@@ -62,31 +62,25 @@ def _data(kind: str, folder: Path) -> tuple[dict, list[dict]]:
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
     """Each workflow run at most once per session, on first use."""
-    cache: dict[str, Run] = {}
+    def build(name: str) -> Run:
+        recipe, entities, kind, extra = WORKFLOWS[name]
+        root = tmp_path_factory.mktemp(name)
+        modules = render(root, recipe, entities)
+        seeded = SEEDED.get(name, {})
+        missing = missing_binaries([m for m in modules if m not in seeded])
+        if missing:
+            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        folder = tmp_path_factory.mktemp(f"{name}_data")
+        reference, rows = _data(kind, folder)
+        if "prokka" in modules:
+            dbdir = lra.write_prokka_db(folder / "prokka_db")
+            extra = {**extra, "prokka": {"extra": f"--centre X --compliant --dbdir {dbdir}"}}
+        config = configure(root, reference, rows, extra)
+        for path in seeded.values():
+            syn.write_fasta(root / path, {"contig_1": lra.draft_bacterium()})
+        return execute(root, modules, config)
 
-    def get(name: str) -> Run:
-        if name not in cache:
-            recipe, entities, kind, extra = WORKFLOWS[name]
-            root = tmp_path_factory.mktemp(name)
-            modules = render(root, recipe, entities)
-            seeded = SEEDED.get(name, {})
-            missing = missing_binaries([m for m in modules if m not in seeded])
-            if missing:
-                pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
-            folder = tmp_path_factory.mktemp(f"{name}_data")
-            reference, rows = _data(kind, folder)
-            if "prokka" in modules:
-                dbdir = lra.write_prokka_db(folder / "prokka_db")
-                extra = {**extra, "prokka": {"extra": f"--centre X --compliant --dbdir {dbdir}"}}
-            config = configure(root, reference, rows, extra)
-            for path in seeded.values():
-                syn.write_fasta(root / path, {"contig_1": lra.draft_bacterium()})
-            cache[name] = execute(root, modules, config)
-        run = cache[name]
-        assert run.code == 0, failure_report(run)
-        return run
-
-    return get
+    return RunOnce(build)
 
 
 # -- content helpers ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import pytest
 from graph.schemas import Entities
 from library import load_library
 from tests.modules import synthetic_metagenome_assembly as meta
-from tests.modules.harness import SHIMS, SNAKEMAKE, Run, configure, failure_report, missing_binaries, render
+from tests.modules.harness import SHIMS, SNAKEMAKE, Run, RunOnce, configure, missing_binaries, render
 
 K = 31
 # name -> (recipe, entities, data, config for the toy data)
@@ -63,35 +63,29 @@ def debian_targets(root: Path, modules: list[str], samples: list[str]) -> tuple[
 
 @pytest.fixture(scope="session")
 def meta_runs(tmp_path_factory):
-    cache: dict[str, Run] = {}
+    def build(name: str) -> Run:
+        recipe, entities, kind, tuning = WORKFLOWS[name]
+        root = tmp_path_factory.mktemp(name)
+        modules = render(root, recipe, entities)
+        data = tmp_path_factory.mktemp(f"{name}_data")
+        if kind == "community":
+            rows = meta.community_reads(data / "reads")
+            # the CheckM2 database is a config path; the CheckM2 step is not run here
+            reference = {"checkm2_db": data / "checkm2_placeholder.dmnd"}
+        else:
+            rows = meta.syn.atac_reads(data / "reads")
+            reference = meta.syn.write_reference(data / "reference")
+        runnable, targets = debian_targets(root, modules, [r["sample"] for r in rows])
+        missing = missing_binaries(runnable)
+        if missing:
+            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        config = configure(root, reference, rows, tuning)
+        args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", *targets]
+        env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
+        done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=900, env=env)
+        return Run(root, runnable, done.returncode, done.stdout + done.stderr, config)
 
-    def get(name: str) -> Run:
-        if name not in cache:
-            recipe, entities, kind, tuning = WORKFLOWS[name]
-            root = tmp_path_factory.mktemp(name)
-            modules = render(root, recipe, entities)
-            data = tmp_path_factory.mktemp(f"{name}_data")
-            if kind == "community":
-                rows = meta.community_reads(data / "reads")
-                # the CheckM2 database is a config path; the CheckM2 step is not run here
-                reference = {"checkm2_db": data / "checkm2_placeholder.dmnd"}
-            else:
-                rows = meta.syn.atac_reads(data / "reads")
-                reference = meta.syn.write_reference(data / "reference")
-            runnable, targets = debian_targets(root, modules, [r["sample"] for r in rows])
-            missing = missing_binaries(runnable)
-            if missing:
-                pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
-            config = configure(root, reference, rows, tuning)
-            args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", *targets]
-            env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
-            done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=900, env=env)
-            cache[name] = Run(root, runnable, done.returncode, done.stdout + done.stderr, config)
-        run = cache[name]
-        assert run.code == 0, failure_report(run)
-        return run
-
-    return get
+    return RunOnce(build)
 
 
 # -- content helpers ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import pytest
 from graph.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_sc_fusion as sc
-from tests.modules.harness import SHIMS, SNAKEMAKE, Run, configure, failure_report, missing_binaries, render
+from tests.modules.harness import SHIMS, SNAKEMAKE, Run, RunOnce, configure, missing_binaries, render
 
 NO_QC = ["step:qc"]  # FastQC and MultiQC are checked by test_modules_run.py; leaving them out keeps runs short
 # name -> (recipe, entities, data kind, targets: None runs the whole workflow)
@@ -66,24 +66,18 @@ def _execute(root: Path, modules: list[str], config: dict, targets: list[str] | 
 
 @pytest.fixture(scope="session")
 def sc_runs(tmp_path_factory):
-    cache: dict[str, Run] = {}
+    def build(name: str) -> Run:
+        recipe, entities, kind, targets = WORKFLOWS[name]
+        root = tmp_path_factory.mktemp(name)
+        modules = render(root, recipe, entities)
+        missing = missing_binaries(RUNS_ONLY.get(name, modules))
+        if missing:
+            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        reference, rows = _data(kind, tmp_path_factory.mktemp(f"{name}_data"))
+        config = configure(root, reference, rows, TUNED)
+        return _execute(root, RUNS_ONLY.get(name, modules), config, targets)
 
-    def get(name: str) -> Run:
-        if name not in cache:
-            recipe, entities, kind, targets = WORKFLOWS[name]
-            root = tmp_path_factory.mktemp(name)
-            modules = render(root, recipe, entities)
-            missing = missing_binaries(RUNS_ONLY.get(name, modules))
-            if missing:
-                pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
-            reference, rows = _data(kind, tmp_path_factory.mktemp(f"{name}_data"))
-            config = configure(root, reference, rows, TUNED)
-            cache[name] = _execute(root, RUNS_ONLY.get(name, modules), config, targets)
-        run = cache[name]
-        assert run.code == 0, failure_report(run)
-        return run
-
-    return get
+    return RunOnce(build)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import pytest
 
 from graph.schemas import Entities
 from tests.modules import synthetic_smallrna_ribo as srr
-from tests.modules.harness import Run, configure, execute, failure_report, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, missing_binaries, render
 
 # name -> (recipe, entities, synthetic data kind)
 WORKFLOWS: dict[str, tuple[str, Entities, str]] = {
@@ -46,25 +46,19 @@ def _data(kind: str, folder):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """Each workflow run at most once per module, on first use."""
-    cache: dict[str, Run] = {}
+    def build(name: str) -> Run:
+        recipe, entities, kind = WORKFLOWS[name]
+        root = tmp_path_factory.mktemp(name)
+        modules = render(root, recipe, entities)
+        missing = missing_binaries(modules)
+        if missing:
+            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        reference, rows, truth = _data(kind, tmp_path_factory.mktemp(f"{name}_data"))
+        TRUTH[name] = truth
+        config = configure(root, reference, rows)
+        return execute(root, modules, config)
 
-    def get(name: str) -> Run:
-        if name not in cache:
-            recipe, entities, kind = WORKFLOWS[name]
-            root = tmp_path_factory.mktemp(name)
-            modules = render(root, recipe, entities)
-            missing = missing_binaries(modules)
-            if missing:
-                pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
-            reference, rows, truth = _data(kind, tmp_path_factory.mktemp(f"{name}_data"))
-            TRUTH[name] = truth
-            config = configure(root, reference, rows)
-            cache[name] = execute(root, modules, config)
-        run = cache[name]
-        assert run.code == 0, failure_report(run)
-        return run
-
-    return get
+    return RunOnce(build)
 
 
 def samtools(*args: str) -> str:

@@ -24,7 +24,7 @@ import pytest
 
 from graph.schemas import Entities
 from tests.modules import synthetic_splice_methyl as sm
-from tests.modules.harness import SHIMS, SNAKEMAKE, Run, configure, failure_report, missing_binaries, render
+from tests.modules.harness import SHIMS, SNAKEMAKE, Run, RunOnce, configure, missing_binaries, render
 
 NO_QC = ["step:qc"]  # FastQC and MultiQC are checked by test_modules_run.py
 COVERAGE = "results/methyldackel_extract/{sample}.cov.gz"  # where the default methylation caller writes
@@ -61,24 +61,18 @@ def _execute(root: Path, modules: list[str], config: dict, targets: list[str] | 
 
 @pytest.fixture(scope="session")
 def splice_methyl_runs(tmp_path_factory):
-    cache: dict[str, Run] = {}
+    def build(name: str) -> Run:
+        recipe, entities, runs_only, targets, allowed = WORKFLOWS[name]
+        root = tmp_path_factory.mktemp(name)
+        modules = render(root, recipe, entities)
+        missing = missing_binaries(runs_only or modules)
+        if missing:
+            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        reference, rows = _data(name, tmp_path_factory.mktemp(f"{name}_data"), root)
+        config = configure(root, reference, rows)
+        return _execute(root, runs_only or modules, config, targets, allowed)
 
-    def get(name: str) -> Run:
-        if name not in cache:
-            recipe, entities, runs_only, targets, allowed = WORKFLOWS[name]
-            root = tmp_path_factory.mktemp(name)
-            modules = render(root, recipe, entities)
-            missing = missing_binaries(runs_only or modules)
-            if missing:
-                pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
-            reference, rows = _data(name, tmp_path_factory.mktemp(f"{name}_data"), root)
-            config = configure(root, reference, rows)
-            cache[name] = _execute(root, runs_only or modules, config, targets, allowed)
-        run = cache[name]
-        assert run.code == 0, failure_report(run)
-        return run
-
-    return get
+    return RunOnce(build)
 
 
 def table(path: Path) -> list[dict[str, str]]:
