@@ -129,6 +129,13 @@ class RunOnce:
         assert run.code == 0, failure_report(run)
         return run
 
+    def check(self, checks: dict[str, tuple[str, Callable[[Run], None]]], module: str) -> None:
+        """Run the workflow `checks` names for `module` and check the module's output there."""
+        workflow, check = checks[module]
+        run = self(workflow)
+        assert module in run.modules, f"{workflow} does not run {module}"
+        check(run)
+
 
 def failure_report(run: Run) -> str:
     logs = sorted((run.root / "logs").rglob("*.log")) if (run.root / "logs").exists() else []

@@ -240,10 +240,7 @@ CHECKS: dict[str, tuple[str, Callable[[Run], None]]] = {
 
 @pytest.mark.parametrize("module", sorted(CHECKS))
 def test_module_output_content(runs, module):
-    workflow, check = CHECKS[module]
-    run = runs(workflow)
-    assert module in run.modules, f"{workflow} does not contain {module}"
-    check(run)
+    runs.check(CHECKS, module)
 
 
 def test_multiqc_reports_the_long_read_qc(runs):

@@ -272,10 +272,7 @@ CHECKS: dict[str, tuple[str, Callable[[Run], None]]] = {
 
 @pytest.mark.parametrize("module", sorted(CHECKS))
 def test_module_output_content(meta_runs, module):
-    workflow, check = CHECKS[module]
-    run = meta_runs(workflow)
-    assert module in run.modules, f"{workflow} does not contain {module}"
-    check(run)
+    meta_runs.check(CHECKS, module)
 
 
 def test_the_recipe_plans_binning_and_bin_quality():

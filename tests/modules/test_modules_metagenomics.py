@@ -258,10 +258,7 @@ CHECKS: dict[str, tuple[str, Callable[[Run], None]]] = {
 
 @pytest.mark.parametrize("module", sorted(CHECKS))
 def test_module_output_content(metagenomics_runs, module):
-    workflow, check = CHECKS[module]
-    run = metagenomics_runs(workflow)
-    assert module in run.modules, f"{workflow} does not contain {module}"
-    check(run)
+    metagenomics_runs.check(CHECKS, module)
 
 
 def test_dada2_taxonomy_uses_the_dada2_asvs(metagenomics_runs):

@@ -415,10 +415,7 @@ CHECKS: dict[str, tuple[str, Callable[[Run], None]]] = {
 
 @pytest.mark.parametrize("module", sorted(CHECKS))
 def test_module_output_content(runs, module):
-    workflow, check = CHECKS[module]
-    run = runs(workflow)
-    assert module in run.modules, f"{workflow} does not contain {module}"
-    check(run)
+    runs.check(CHECKS, module)
 
 
 # -- end to end: the generated workflows recover the planted truth -----------------------------------------------

@@ -212,10 +212,7 @@ CHECKS: dict[str, tuple[str, Callable[[Run], None]]] = {
 
 @pytest.mark.parametrize("module", sorted(CHECKS))
 def test_sc_fusion_module_output_content(sc_runs, module):
-    workflow, check = CHECKS[module]
-    run = sc_runs(workflow)
-    assert module in run.modules, f"{workflow} does not run {module}"
-    check(run)
+    sc_runs.check(CHECKS, module)
 
 
 def test_scrnaseq_workflow_keeps_exactly_the_planted_cells(sc_runs):

@@ -178,7 +178,4 @@ CHECKS: dict[str, tuple[str, Callable[[Run], None]]] = {
 
 @pytest.mark.parametrize("module", sorted(CHECKS))
 def test_module_output_content(splice_methyl_runs, module):
-    workflow, check = CHECKS[module]
-    run = splice_methyl_runs(workflow)
-    assert module in run.modules, f"{workflow} does not run {module}"
-    check(run)
+    splice_methyl_runs.check(CHECKS, module)
