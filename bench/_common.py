@@ -14,7 +14,27 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or REPO / "bench" / "results")
 # A request every tier can serve: the offline tier knows rnaseq_de, and the delay server answers with it too.
 REQUEST = "Differential expression for 6 paired-end mouse liver samples, 3 knockout vs 3 wild type, STAR and DESeq2"
+_VARIANT = "Differential expression for {n} paired-end {organism} liver samples, {half} {condition} vs {half} wild type, " \
+           "STAR and DESeq2"
+_ORGANISMS = ("mouse", "human")
+_CONDITIONS = ("knockout", "treated", "mutant", "infected", "stimulated")
+_COUNTS = range(6, 50, 2)  # starts with REQUEST's design, so request_variants(n)[0] == REQUEST
 EXPLAIN = "Why DESeq2 rather than edgeR for a small RNA-seq experiment?"
+_EXPLAIN_VARIANT = "Why DESeq2 rather than edgeR for an RNA-seq experiment with {n} replicates per group?"
+
+
+def request_variants(count: int, start: int = 0) -> list[str]:
+    """`count` requests alike in shape but distinct in plan (samples, organism, condition), so no per-process memo
+    of a plan, a draft or a text serves a measured request from an earlier one: 220 kinds, the first is REQUEST.
+    A benchmark warms up on the first and measures the ones after it (`start` skips those already used)."""
+    combos = [(n, o, c) for c in _CONDITIONS for o in _ORGANISMS for n in _COUNTS]
+    return [_VARIANT.format(n=n, half=n // 2, organism=o, condition=c)
+            for n, o, c in (combos[k % len(combos)] for k in range(start, start + count))]
+
+
+def explain_variants(count: int) -> list[str]:
+    """`count` distinct questions of one kind (the replicate count differs)."""
+    return [_EXPLAIN_VARIANT.format(n=2 + k) for k in range(count)]
 
 
 def machine() -> dict:

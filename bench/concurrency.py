@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psutil  # noqa: E402
 
-from bench._common import REQUEST, shown, summary_ms, write_results  # noqa: E402
+from bench._common import REQUEST, request_variants, shown, summary_ms, write_results  # noqa: E402
 from bench._graphs import build, check_served, inputs, run_once  # noqa: E402
 from bench.delay_server import DelayServer  # noqa: E402
 
@@ -32,7 +32,7 @@ TARGET = 0.80
 TARGET_LEVEL = 50
 
 
-async def level(server: DelayServer, graph, sessions: int) -> dict:
+async def level(server: DelayServer, graph, sessions: int, start: int) -> dict:
     from graph.state import RunContext
 
     process = psutil.Process()
@@ -45,9 +45,9 @@ async def level(server: DelayServer, graph, sessions: int) -> dict:
             peak = max(peak, process.memory_info().rss)
             await asyncio.sleep(0.02)
 
-    async def session() -> float:
+    async def session(request: str) -> float:
         started = time.perf_counter()
-        state = await graph.ainvoke(inputs(REQUEST), context=RunContext())
+        state = await graph.ainvoke(inputs(request), context=RunContext())
         check_served(state, "local")
         return time.perf_counter() - started
 
@@ -55,7 +55,7 @@ async def level(server: DelayServer, graph, sessions: int) -> dict:
     sampler = asyncio.create_task(sample())
     cpu = process.cpu_times()
     started = time.perf_counter()
-    latencies = await asyncio.gather(*(session() for _ in range(sessions)))
+    latencies = await asyncio.gather(*(session(r) for r in request_variants(sessions, start)))
     wall = time.perf_counter() - started
     after = process.cpu_times()
     cpu_s = (after.user - cpu.user) + (after.system - cpu.system)
@@ -77,7 +77,8 @@ async def run(levels: list[int], server: DelayServer, graph, workers: int) -> tu
     from concurrent.futures import ThreadPoolExecutor
 
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers))
-    rows = [await level(server, graph, n) for n in levels]
+    starts = [1 + sum(levels[:k]) for k in range(len(levels))]  # each level's requests are new to the process
+    rows = [await level(server, graph, n, start) for n, start in zip(levels, starts)]
     capacity = {n: round(await server.capacity(n, requests=max(20, n * 5)), 2) for n in levels}
     return rows, capacity
 
@@ -101,7 +102,8 @@ def main() -> int:
     at = next((r for r in rows if r["sessions"] == TARGET_LEVEL), rows[-1])
     path = write_results("concurrency", {
         "mode": "smoke" if args.smoke else "full", "executor_workers": args.workers or "default",
-        "delay_s": args.delay, "request": REQUEST, "levels": rows, "target_level": at["sessions"],
+        "delay_s": args.delay, "request": REQUEST, "requests": "request_variants: distinct per session (220 kinds)",
+        "levels": rows, "target_level": at["sessions"],
         "target_fraction": TARGET, "meets_target": at["fraction_of_capacity"] >= TARGET})
     print("concurrency: " + ", ".join(f"{r['sessions']} sessions {r['requests_per_s']:.1f} req/s p50 "
                                       f"{r['latency']['p50_ms']:.0f} ms" for r in rows)

@@ -41,6 +41,9 @@ GUARD_TEXT = "safe"
 # A question ("why ...?") is read as `explain`, so the expert path can be measured too.
 EXPLAIN_INTENT = {"intent": "explain", "analysis_type": None, "confidence": 0.95}
 _QUESTION = re.compile(r"^\s*(why|what|how|explain)\b", re.IGNORECASE)
+# The benchmarks vary samples, organism and condition per request (bench._common.request_variants); the intent
+# answer reads them back like a model would, so each request gets its own plan.
+_DESIGN = re.compile(r"(\d+) paired-end (\w+) \w+ samples, \d+ (\w+) vs")
 
 
 def last_user_text(body: dict) -> str:
@@ -49,18 +52,35 @@ def last_user_text(body: dict) -> str:
     return content if isinstance(content, str) else json.dumps(content)
 
 
-def answer_for(body: dict) -> str:
-    """The content for a request: the JSON its schema asks for, or the guard's verdict for a text request."""
+def schema_title(body: dict) -> str | None:
+    """The name of the structured output a request asks for; None for a plain text request (the guard)."""
     fmt = body.get("response_format") or {}
     schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
-    title = schema.get("title") or (fmt.get("json_schema") or {}).get("name")
+    return schema.get("title") or (fmt.get("json_schema") or {}).get("name")
+
+
+def answer_for(body: dict) -> str:
+    """The content for a request: the JSON its schema asks for, or the guard's verdict for a text request."""
+    title = schema_title(body)
     if not title:
         return GUARD_TEXT
     if title not in ANSWERS:
         raise KeyError(f"no answer for schema {title!r}")
-    if title == "IntentResult" and _QUESTION.search(last_user_text(body)):
-        return json.dumps(EXPLAIN_INTENT)
+    if title == "IntentResult":
+        return json.dumps(intent_answer(last_user_text(body)))
     return json.dumps(ANSWERS[title])
+
+
+def intent_answer(text: str) -> dict:
+    if _QUESTION.search(text):
+        return EXPLAIN_INTENT
+    answer = json.loads(json.dumps(ANSWERS["IntentResult"]))
+    designs = _DESIGN.findall(text)
+    if designs:
+        count, organism, condition = designs[-1]
+        answer["entities"].update(sample_count=int(count), organism=organism,
+                                  conditions=[condition, "wild_type"])
+    return answer
 
 
 def make_app(delay_s: float):
@@ -83,7 +103,7 @@ def make_app(delay_s: float):
             return JSONResponse({"error": {"message": str(exc), "type": "BadRequestError"}}, 400)
         await asyncio.sleep(delay_s)
         record["in_flight"] -= 1
-        record["intervals"].append([started, time.monotonic(), body.get("model")])
+        record["intervals"].append([started, time.monotonic(), body.get("model"), schema_title(body)])
         return JSONResponse({"id": "cmpl-delay", "object": "chat.completion", "created": int(time.time()),
                              "model": body.get("model"), "choices": [{"index": 0, "finish_reason": "stop",
                              "message": {"role": "assistant", "content": content}}],
@@ -186,7 +206,7 @@ class DelayServer:
 def critical_chain(intervals: list[list]) -> int:
     """The longest chain of calls each starting after the previous ended: calls that ran one after another."""
     chain, last_end = 0, float("-inf")
-    for start, end, _ in sorted(intervals, key=lambda iv: iv[1]):
+    for start, end, *_ in sorted(intervals, key=lambda iv: iv[1]):
         if start >= last_end:
             chain, last_end = chain + 1, end
     return chain

@@ -21,18 +21,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import REQUEST, RESULTS_DIR, shown, summary_ms, write_results  # noqa: E402
+from bench._common import REQUEST, RESULTS_DIR, request_variants, shown, summary_ms, write_results  # noqa: E402
 from bench._graphs import build, check_served, run_once  # noqa: E402
 from bench.delay_server import DelayServer  # noqa: E402
 
 TARGET = 0.02
 
 
-def measure(graph, runs: int, tier: str) -> tuple[list[float], dict[str, list[float]]]:
+def measure(graph, runs: int, tier: str, start: int) -> tuple[list[float], dict[str, list[float]]]:
     run_once(graph, REQUEST)  # warm-up: embedder, library, clients
     times, nodes = [], defaultdict(list)
-    for _ in range(runs):
-        elapsed, state = run_once(graph, REQUEST)
+    for request in request_variants(runs, start=start):
+        elapsed, state = run_once(graph, request)
         check_served(state, tier)
         times.append(elapsed)
         for route in state["routes"]:
@@ -46,8 +46,8 @@ def profile_instant(graph, runs: int) -> Path:
 
     profiler = Profiler(interval=0.0005)
     profiler.start()
-    for _ in range(runs):
-        run_once(graph, REQUEST)
+    for request in request_variants(runs, start=2 * runs + 1):
+        run_once(graph, request)
     profiler.stop()
     path = RESULTS_DIR / "overhead_profile.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,19 +68,19 @@ def main() -> int:
     with server.running(), tempfile.TemporaryDirectory() as tmp:
         profile = server.profile(Path(tmp) / "delay.yaml")
         instant, _ = build(profile, instant=True)
-        own, own_nodes = measure(instant, runs, "local")
+        own, own_nodes = measure(instant, runs, "local", start=1)
         if args.profile:
             profile_instant(instant, runs)
         delayed, _ = build(profile, instant=False)
         run_once(delayed, REQUEST)
         server.reset()
-        total, delay_nodes = measure(delayed, runs, "local")
+        total, delay_nodes = measure(delayed, runs, "local", start=runs + 1)
         calls = len(server.stats()["intervals"]) / (runs + 1)  # measure() makes one warm-up request too
     model_s = calls * args.delay
     overhead = (statistics.median(total) - model_s) / model_s
     own_fraction = statistics.median(own) / model_s
     path = write_results("overhead", {
-        "mode": "smoke" if args.smoke else "full", "runs": runs, "delay_s": args.delay, "request": REQUEST,
+        "mode": "smoke" if args.smoke else "full", "runs": runs, "delay_s": args.delay, "request": REQUEST, "requests": "request_variants: samples, organism and condition vary per run",
         "model_calls_per_request": calls, "model_time_ms": round(model_s * 1000, 1),
         "instant_models": {"request": summary_ms(own), "nodes": {n: summary_ms(v) for n, v in own_nodes.items()}},
         "delay_server": {"request": summary_ms(total), "nodes": {n: summary_ms(v) for n, v in delay_nodes.items()}},
