@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from graph.schemas import Entities, StepChoice, WorkflowPlan
+from library import yaml_io
 from library.errors import CatalogueError, UnsupportedAnalysis
 from library.matching import ToolIndex
 from library.models import AnalysisType, ModuleSpec, Organism, PortType, Recipe, StepFacts
@@ -29,7 +30,7 @@ MODULE_FILES = ("meta.yaml", "rule.smk.j2", "environment.yaml", "card.md")
 
 def read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_io.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path}: cannot read YAML: {exc}") from exc
 
@@ -173,7 +174,7 @@ class Library:
         parts = text.split("---", 2)
         if len(parts) < 3 or parts[0].strip():
             raise CatalogueError(f"{self.module_dir(module_id)}/card.md: no YAML front matter")
-        data = yaml.safe_load(parts[1])
+        data = yaml_io.load(parts[1])
         if not isinstance(data, dict):
             raise CatalogueError(f"{self.module_dir(module_id)}/card.md: front matter is not a mapping")
         return data

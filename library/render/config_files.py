@@ -7,9 +7,8 @@ import csv
 import io
 import json
 
-import yaml
-
 from graph.schemas import WorkflowPlan
+from library import yaml_io
 from library.models import ModuleSpec, PortType
 
 TOP_LEVEL = {
@@ -62,7 +61,7 @@ def config_yaml(config: dict, modules: list[ModuleSpec], types: dict[str, PortTy
         else:
             lines += _section(key, value, {}, SECTIONS.get(key, ""))
     text = "\n".join(lines) + "\n"
-    if yaml.safe_load(text) != json.loads(json.dumps(config)):  # the comments must never change the values
+    if yaml_io.load(text) != json.loads(json.dumps(config)):  # the comments must never change the values
         raise AssertionError("config.yaml rendering changed the configuration")
     return text
 
@@ -103,7 +102,7 @@ def config_schema(config: dict) -> str:
     if "de" in config:
         schema["properties"]["de"]["properties"]["contrast"] = {
             "type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3}
-    return yaml.safe_dump(schema, sort_keys=False)
+    return yaml_io.dump(schema)
 
 
 def samples_schema(columns: list[str]) -> str:
@@ -116,7 +115,7 @@ def samples_schema(columns: list[str]) -> str:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               "description": "one row of config/samples.tsv", "type": "object", "properties": properties,
               "required": columns}
-    return yaml.safe_dump(schema, sort_keys=False)
+    return yaml_io.dump(schema)
 
 
 def test_dataset(plan: WorkflowPlan, config: dict, columns: list[str],
@@ -145,6 +144,6 @@ def test_dataset(plan: WorkflowPlan, config: dict, columns: list[str],
                 files[f".test/{row[column]}"] = ""
         rows.append(row)
     files[".test/config/config.yaml"] = ("# Synthetic test configuration: the real one with placeholder inputs.\n"
-                                         + yaml.safe_dump(test_config, sort_keys=False))
+                                         + yaml_io.dump(test_config))
     files[".test/config/samples.tsv"] = samples_tsv(rows, columns)
     return files
