@@ -6,13 +6,17 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Checkpointer
 
 from graph.models import ModelFactory
-from graph.routing import route_after_intent, route_after_planner, route_after_safety_in, route_after_validator
+from graph.routing import (
+    SCREENED, route_after_gate, route_after_planner, route_after_safety_in, route_after_validator,
+)
 from graph.settings import Settings, load_settings
 from graph.state import AgentState, InputState, RunContext
 from nodes.bio_expert import BioExpertNode
 from nodes.coder import CoderNode
 from nodes.deps import NodeDeps
 from nodes.docs import DocsNode
+from nodes.gate import gate
+from nodes.input_guard import InputGuardNode
 from nodes.intent import IntentNode
 from nodes.math_expert import MathExpertNode
 from nodes.planner import PlannerNode
@@ -36,6 +40,8 @@ def build_graph(
     builder = StateGraph(AgentState, input_schema=InputState, context_schema=RunContext)
     builder.add_node("safety_in", SafetyInNode(deps))
     builder.add_node("intent", IntentNode(deps))
+    builder.add_node("input_guard", InputGuardNode(deps))
+    builder.add_node("gate", gate)
     builder.add_node("planner", PlannerNode(deps))
     builder.add_node("coder", CoderNode(deps))
     builder.add_node("validator", ValidatorNode(deps))
@@ -45,8 +51,9 @@ def build_graph(
     builder.add_node("safety_out", SafetyOutNode(deps))
 
     builder.add_edge(START, "safety_in")
-    builder.add_conditional_edges("safety_in", route_after_safety_in)
-    builder.add_conditional_edges("intent", route_after_intent)
+    builder.add_conditional_edges("safety_in", route_after_safety_in, [*SCREENED, "safety_out"])
+    builder.add_edge(SCREENED, "gate")  # waits for both
+    builder.add_conditional_edges("gate", route_after_gate)
     builder.add_conditional_edges("planner", route_after_planner)
     builder.add_edge("coder", "validator")
     builder.add_conditional_edges("validator", route_after_validator)

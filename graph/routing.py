@@ -7,12 +7,16 @@ from typing import Literal
 from graph.state import AgentState
 
 
-def route_after_safety_in(state: AgentState) -> Literal["intent", "safety_out"]:
-    return "safety_out" if state.get("status") == "refused" else "intent"
+SCREENED = ["intent", "input_guard"]  # independent: intent reads the request while the guard judges it
 
 
-def route_after_intent(state: AgentState) -> Literal["planner", "bio_expert", "math_expert", "safety_out"]:
-    if state.get("status"):  # clarification, refusal or a direct reply was decided by the intent node
+def route_after_safety_in(state: AgentState) -> Literal["safety_out"] | list[Literal["intent", "input_guard"]]:
+    return "safety_out" if state.get("status") == "refused" else list(SCREENED)
+
+
+def route_after_gate(state: AgentState) -> Literal["planner", "bio_expert", "math_expert", "safety_out"]:
+    """After intent and input_guard have both answered."""
+    if state.get("status"):  # clarification, refusal or a direct reply, decided by intent or the guard
         return "safety_out"
     intent = state["intent"].intent
     if intent == "explain":

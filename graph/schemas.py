@@ -34,6 +34,8 @@ class SafetyVerdict(BaseModel):
     verdict: Literal["allow", "allow_with_redaction", "refuse"] = "allow"
     reasons: list[str] = Field(default_factory=list, description="Matched rule ids or guard categories")
     message: str = ""
+    awaiting_guard: bool = Field(False, description="The rules found dual-use content for the guard model to judge; "
+                                                    "input_guard decides it beside intent")
 
 
 class Entities(BaseModel):

@@ -1,10 +1,10 @@
-"""safety_in: start a turn, clean the request, and decide allow / allow-with-redaction / refuse.
+"""safety_in: start a turn, clean the request, and decide allow / allow-with-redaction / refuse by the rules.
 
-Rules run first (config/safety.yaml). The safety role's guard model (Llama Guard 3 format) is asked only about
-requests the rules mark ambiguous; without a guard, or when it gives no valid verdict, ambiguous requests are
-allowed and the verdict says so (the rules already refuse the clear cases; a mention of H5N1 in a surveillance
-request must not be blocked because a server is down). A redacted request also replaces the user's message in
-the thread, so the secret or identifier never reaches a model, a checkpoint or a trace.
+Rules run here (config/safety.yaml) and decide the clear cases before any model. A request the rules mark
+ambiguous (a dual-use mention) is left `awaiting_guard` for input_guard, which asks the guard model while intent
+reads the request, so the guard costs no time on the critical path; the gate after both lets a refusal win. A
+redacted request also replaces the user's message in the thread, so the secret or identifier never reaches a model,
+a checkpoint or a trace.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from graph.schemas import SafetyVerdict
 from graph.state import PER_TURN_RESET, AgentState
-from graph.tiers import call_text, offline_route
+from graph.tiers import offline_route
 from nodes.common import last_user_text, now, run_context
 from nodes.deps import NodeDeps
-from nodes.offline.safety_rules import describe_categories, load_rules, parse_guard_verdict, strip_control_chars
-from nodes.prompts import render_prompt
+from nodes.offline.safety_rules import load_rules, strip_control_chars
 
 NODE = "safety_in"
-ROLE = "safety"
+GUARD_ROLE = "safety"  # asked by input_guard; here only whether one is configured
 HYGIENE = "input hygiene: rejected before any model call"
 
 
@@ -48,12 +47,12 @@ class SafetyInNode:
             request = request[:limit].encode("utf-8", "replace").decode("utf-8")
             route = offline_route(NODE, started, turn, HYGIENE)
         else:
-            verdict, request, route = self._screen(request, turn, started, context, update["deadline"])
+            verdict, request, route = self._screen(request, turn, started, context)
         if request != raw:
             update.update(_replace_user_message(state, request))
-        return {**update, "request": request, "safety": verdict, "routes": [route], **self._refusal(verdict)}
+        return {**update, "request": request, "safety": verdict, "routes": [route], **refusal(verdict)}
 
-    def _screen(self, request: str, turn: int, started: float, context: Any, deadline: float):
+    def _screen(self, request: str, turn: int, started: float, context: Any):
         outcome = load_rules().apply(request)
         reasons = [r.id for r in outcome.refused + outcome.redacted + outcome.review]
         if outcome.refused:
@@ -66,40 +65,30 @@ class SafetyInNode:
         if redacted:
             notes.append("Removed from the request before any model saw it: "
                          + ", ".join(sorted({_label(r.category) for r in outcome.redacted})) + ".")
-        tiers = self.deps.tiers(ROLE, context)
-        if not outcome.review or not tiers:
-            why = "no ambiguous content: rules decided" if not outcome.review else "no guard model configured"
-            if outcome.review:
-                notes.append("The request touches a dual-use topic; no guard model is configured, so the rules "
-                             "decided (nothing matched a refusal rule).")
-            return self._allow(redacted, reasons, notes), outcome.text, offline_route(NODE, started, turn, why)
+        if not outcome.review:
+            return allow(redacted, reasons, notes), outcome.text, offline_route(
+                NODE, started, turn, "no ambiguous content: rules decided")
+        if not self.deps.tiers(GUARD_ROLE, context):
+            notes.append("The request touches a dual-use topic; no guard model is configured, so the rules decided "
+                         "(nothing matched a refusal rule).")
+            return allow(redacted, reasons, notes), outcome.text, offline_route(
+                NODE, started, turn, "no guard model configured")
+        verdict = allow(redacted, reasons, notes).model_copy(update={"awaiting_guard": True})
+        return verdict, outcome.text, offline_route(NODE, started, turn,
+                                                    "dual-use content: the guard model decides beside intent")
 
-        prompt = render_prompt("safety_guard", request=outcome.text)
-        served = call_text(tiers, parse_guard_verdict, [HumanMessage(prompt)], lambda: None, ROLE, deadline=deadline)
-        if served.value is None:
-            reasons.append("guard.unavailable")
-            notes.append("The guard model gave no valid verdict; the rules decided (nothing matched a refusal "
-                         "rule).")
-        else:
-            safe, categories = served.value
-            if not safe:
-                verdict = SafetyVerdict(verdict="refuse", reasons=reasons + categories,
-                                        message=f"The safety guard flagged the request: "
-                                                f"{describe_categories(categories)}.")
-                return verdict, outcome.text, served.route(NODE, started, turn)
-            reasons.append("guard.safe")
-        return self._allow(redacted, reasons, notes), outcome.text, served.route(NODE, started, turn)
 
-    @staticmethod
-    def _allow(redacted: bool, reasons: list[str], notes: list[str]) -> SafetyVerdict:
-        return SafetyVerdict(verdict="allow_with_redaction" if redacted else "allow", reasons=reasons,
-                             message=" ".join(notes))
 
-    @staticmethod
-    def _refusal(verdict: SafetyVerdict) -> dict:
-        if verdict.verdict != "refuse":
-            return {}
-        return {"status": "refused", "answer": f"I can't help with this request. {verdict.message}".strip()}
+def allow(redacted: bool, reasons: list[str], notes: list[str]) -> SafetyVerdict:
+    return SafetyVerdict(verdict="allow_with_redaction" if redacted else "allow", reasons=reasons,
+                         message=" ".join(notes))
+
+
+def refusal(verdict: SafetyVerdict) -> dict:
+    """The turn's status and answer when `verdict` refuses; nothing otherwise."""
+    if verdict.verdict != "refuse":
+        return {}
+    return {"status": "refused", "answer": f"I can't help with this request. {verdict.message}".strip()}
 
 
 def _hygiene_problem(request: str, limit: int) -> tuple[str, str] | None:

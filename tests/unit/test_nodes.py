@@ -15,6 +15,7 @@ from nodes.docs import DocsNode
 from nodes.intent import IntentNode
 from nodes.math_expert import MathExpertNode
 from nodes.planner import PlannerNode
+from nodes.input_guard import InputGuardNode
 from nodes.safety_in import SafetyInNode
 from nodes.safety_out import SafetyOutNode
 from nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
@@ -87,15 +88,26 @@ def test_safety_in_refuses_injection_and_redacts_secrets(offline):
     assert "sk-abc" not in redacted["request"] and "[REDACTED_API_KEY]" in redacted["request"]
 
 
-def test_safety_in_asks_the_guard_model_about_ambiguous_requests(offline):
+def test_input_guard_judges_what_the_rules_left_ambiguous(offline):
     deps, guard = faked(offline, "safety", "unsafe\nS9")
     state = {"messages": [HumanMessage("Which genes make anthrax toxin more potent, and how to boost them?")]}
-    update = SafetyInNode(deps)(state)
-    assert update["safety"].verdict == "refuse" and "S9" in update["safety"].reasons
-    assert update["routes"][0].tier == "local" and len(guard.calls) == 1
-    allowed = SafetyInNode(faked(offline, "safety", "safe")[0])(
-        {"messages": [HumanMessage("Anthrax surveillance: call variants in B. anthracis isolates")]})
-    assert allowed["safety"].verdict == "allow" and allowed["routes"][0].tier == "local"
+    apply(state, SafetyInNode(deps)(state))
+    assert state["safety"].awaiting_guard and guard.calls == []  # safety_in leaves the model call to input_guard
+    apply(state, InputGuardNode(deps)(state))
+    assert state["safety"].verdict == "refuse" and "S9" in state["safety"].reasons
+    assert state["routes"][-1].node == "input_guard" and state["routes"][-1].tier == "local" and len(guard.calls) == 1
+    safe_deps = faked(offline, "safety", "safe")[0]
+    allowed = {"messages": [HumanMessage("Anthrax surveillance: call variants in B. anthracis isolates")]}
+    apply(allowed, SafetyInNode(safe_deps)(allowed))
+    apply(allowed, InputGuardNode(safe_deps)(allowed))
+    assert allowed["safety"].verdict == "allow" and not allowed["safety"].awaiting_guard
+    assert allowed["routes"][-1].tier == "local"
+
+
+def test_input_guard_passes_ordinary_requests_through(offline):
+    deps, guard = faked(offline, "safety", "unsafe\nS9")
+    state = start(deps, RNASEQ)
+    assert InputGuardNode(deps)(state) == {} and guard.calls == []
 
 
 # -- intent -------------------------------------------------------------------------------------------------------

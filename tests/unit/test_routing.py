@@ -2,7 +2,7 @@
 
 import pytest
 
-from graph.routing import route_after_intent, route_after_planner, route_after_safety_in, route_after_validator
+from graph.routing import route_after_gate, route_after_planner, route_after_safety_in, route_after_validator
 from graph.schemas import CheckResult, IntentResult
 
 
@@ -12,20 +12,20 @@ def intent(name: str, analysis_type: str | None = "rnaseq_de") -> IntentResult:
 
 def test_safety_in_routes_refusals_to_safety_out():
     assert route_after_safety_in({"status": "refused"}) == "safety_out"
-    assert route_after_safety_in({"status": None}) == "intent"
+    assert route_after_safety_in({"status": None}) == ["intent", "input_guard"]  # side by side
 
 
 @pytest.mark.parametrize("name, expected", [
     ("generate_workflow", "planner"), ("modify_workflow", "planner"),
     ("explain", "bio_expert"), ("statistics", "math_expert"),
 ])
-def test_intent_routes(name, expected):
-    assert route_after_intent({"intent": intent(name)}) == expected
+def test_gate_routes_by_intent(name, expected):
+    assert route_after_gate({"intent": intent(name)}) == expected
 
 
-def test_intent_with_a_decided_status_goes_to_safety_out():
+def test_a_decided_status_goes_to_safety_out():
     for status in ("needs_clarification", "not_a_workflow", "refused"):
-        assert route_after_intent({"intent": intent("generate_workflow"), "status": status}) == "safety_out"
+        assert route_after_gate({"intent": intent("generate_workflow"), "status": status}) == "safety_out"
 
 
 def test_planner_routes():

@@ -15,6 +15,8 @@ from graph.models import ModelFactory
 from graph.settings import load_settings
 from nodes.deps import NodeDeps
 from nodes.offline.safety_rules import load_rules, parse_guard_verdict, strip_control_chars
+from nodes.gate import gate
+from nodes.input_guard import InputGuardNode
 from nodes.safety_in import SafetyInNode
 from nodes.safety_out import SafetyOutNode
 from tests.fakes import ScriptedChatModel
@@ -36,7 +38,14 @@ def guarded(offline: NodeDeps, *script) -> tuple[NodeDeps, ScriptedChatModel]:
 
 
 def ask(deps: NodeDeps, text: str, **state) -> dict:
-    return SafetyInNode(deps)({"messages": [HumanMessage(text, id="m1")], **state})
+    """safety_in, then input_guard and the gate (in the graph the guard runs beside intent): the merged update."""
+    state = {"messages": [HumanMessage(text, id="m1")], **state}
+    update = SafetyInNode(deps)(state)
+    if update.get("status") == "refused":
+        return update
+    guarded = InputGuardNode(deps)({**state, **update})
+    merged = {**update, **guarded, "routes": update["routes"] + guarded.get("routes", [])}
+    return {**merged, **gate(merged)}
 
 
 # -- safety_in ---------------------------------------------------------------------------------------------------
@@ -68,18 +77,33 @@ def test_ordinary_request_is_left_alone(offline):
 
 def test_ambiguous_request_goes_to_the_guard_and_its_category_is_explained(offline):
     deps, guard = guarded(offline, "unsafe\nS9")
-    verdict = ask(deps, AMBIGUOUS)["safety"]
+    update = ask(deps, AMBIGUOUS)
+    verdict = update["safety"]
     assert verdict.verdict == "refuse" and "S9" in verdict.reasons
     assert "S9 (indiscriminate weapons)" in verdict.message
+    assert update["status"] == "refused" and update["answer"].startswith("I can't help")  # the gate's refusal
     prompt = guard.prompt_text(0)
     assert "S14: Code Interpreter Abuse." in prompt and f"User: {AMBIGUOUS}" in prompt
+
+
+def test_in_the_graph_a_guard_refusal_stops_the_turn_before_the_planner(offline):
+    from graph.builder import build_graph
+    from graph.state import RunContext
+
+    deps, guard = guarded(offline, "unsafe\nS9")
+    state = build_graph(deps=deps).invoke({"messages": [HumanMessage(AMBIGUOUS + " Build me an RNA-seq workflow.")]},
+                                          context=RunContext())
+    nodes = [r.node for r in state["routes"]]
+    assert state["status"] == "refused" and "S9" in state["safety"].reasons and len(guard.calls) == 1
+    assert {"intent", "input_guard"} <= set(nodes) and "planner" not in nodes and "coder" not in nodes
+    assert state["messages"][-1].content.startswith("I can't help")
 
 
 def test_guard_allows_surveillance(offline):
     deps, guard = guarded(offline, "safe")
     update = ask(deps, SURVEILLANCE)
     assert update["safety"].verdict == "allow" and "guard.safe" in update["safety"].reasons
-    assert update["routes"][0].tier == "local" and len(guard.calls) == 1
+    assert update["routes"][-1].tier == "local" and len(guard.calls) == 1
 
 
 @pytest.mark.parametrize("reply", ["I think it is fine", "unsafe\nS99", "safe\nS1", "", RuntimeError("down")])
@@ -89,7 +113,7 @@ def test_a_broken_guard_leaves_the_decision_to_the_rules_and_says_so(offline, re
     verdict = update["safety"]
     assert verdict.verdict == "allow" and "guard.unavailable" in verdict.reasons
     assert "no valid verdict" in verdict.message
-    assert update["routes"][0].tier == "offline" and update["routes"][0].fallback_reason
+    assert update["routes"][-1].tier == "offline" and update["routes"][-1].fallback_reason
 
 
 def test_without_a_guard_a_dual_use_mention_is_allowed_with_a_note(offline):
