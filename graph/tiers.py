@@ -23,6 +23,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+from langchain_openai.chat_models.base import BaseChatOpenAI
 from pydantic import BaseModel, ValidationError
 
 from graph.deadline import BudgetSpent, acall_within, attempt_limit, call_within, remaining
@@ -83,17 +84,26 @@ def _json_schema(schema: type[BaseModel]) -> dict:
     return schema.model_json_schema()
 
 
+def _with_response_format(tm: TierModel, response_format: dict) -> Runnable:
+    """The chat model with `response_format` sent as it is, in the request body beside the endpoint's own extras.
+    As a typed argument, the openai client walks the whole schema against its type hints on every call (1-2 ms
+    for IntentResult, on the critical path of every structured call); in the body it is serialised as it is.
+    Other chat models (injected fakes, other providers) take the typed argument."""
+    if not isinstance(tm.chat, BaseChatOpenAI):
+        return tm.chat.bind(response_format=response_format)
+    return tm.chat.bind(extra_body={**(tm.chat.extra_body or {}), "response_format": response_format})
+
+
 def _json_object_runnable(tm: TierModel, schema: type[BaseModel]) -> Runnable:
     """llama.cpp style: response_format json_object with a schema, parsed here."""
-    bound = tm.chat.bind(response_format={"type": "json_object", "schema": _json_schema(schema)})
-    return bound | _parse_into(schema)
+    return _with_response_format(tm, {"type": "json_object", "schema": _json_schema(schema)}) | _parse_into(schema)
 
 
 def _json_schema_runnable(tm: TierModel, schema: type[BaseModel]) -> Runnable:
     """vLLM style: response_format json_schema (guided decoding). Parsed here rather than by the client, so a
     malformed answer comes back as text that the repair attempt can show the model."""
     spec = {"name": schema.__name__, "schema": _json_schema(schema)}
-    return tm.chat.bind(response_format={"type": "json_schema", "json_schema": spec}) | _parse_into(schema)
+    return _with_response_format(tm, {"type": "json_schema", "json_schema": spec}) | _parse_into(schema)
 
 
 def _strip_fences(text: str) -> str:
