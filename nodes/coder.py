@@ -15,7 +15,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from graph.schemas import CheckResult
 from graph.state import AgentState
 from graph.tiers import Served, call_structured
-from nodes.common import Memo, now, run_context
+from nodes.common import now, run_context
 from nodes.deps import NodeDeps
 from nodes.prompts import load_prompt, render_prompt
 from nodes.schemas import CodeFiles
@@ -57,20 +57,12 @@ def format_draft(files: dict[str, str], limit: int = DRAFT_PROMPT_CHARS) -> str:
 class CoderNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
-        self._drafts = Memo(32)  # plan -> the library's rendering: pure, and ~20 ms of YAML per render
-
-    def draft(self, plan) -> dict[str, str]:
-        """The library's rendering of `plan` (a fresh dict each time: callers may update it)."""
-        from library.render.snakemake import render_workflow
-
-        library = self.deps.library
-        return dict(self._drafts.get((id(library), plan.model_dump_json()), lambda: render_workflow(plan, library)))
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
         started = now()
         attempt = state.get("attempts", 0) + 1
         plan = state["plan"]
-        draft = self.draft(plan)
+        draft = self.deps.draft(plan)
         tiers = self.deps.tiers(ROLE, run_context(runtime))
         retrying_llm = attempt > 1 and state.get("coder_tier") != "offline"
         last_chance = attempt >= state.get("max_attempts", self.deps.settings.profile.max_attempts)

@@ -16,10 +16,12 @@ from graph.models import ModelFactory, TierModel
 from graph.schemas import CheckResult
 from graph.settings import Settings, load_settings
 from graph.state import RunContext
+from nodes.common import Memo
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from graph.schemas import WorkflowPlan
     from library import Library
     from nodes.offline.intent import OfflineIntentClassifier
     from rag.retriever import Retriever
@@ -41,6 +43,7 @@ class NodeDeps:
     embeddings_override: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _profile_factories: dict[str, ModelFactory] = field(default_factory=dict, repr=False)
+    _drafts: Memo = field(default_factory=lambda: Memo(32), repr=False)  # plan -> the library's rendering
 
     # -- models ------------------------------------------------------------------------------------------------
     def tiers(self, role: str, context: RunContext | dict | None = None) -> list[TierModel]:
@@ -79,6 +82,14 @@ class NodeDeps:
         from library import load_library
 
         return load_library()
+
+    def draft(self, plan: "WorkflowPlan") -> dict[str, str]:
+        """The library's rendering of `plan`, made once per plan: the planner renders its plan while its model
+        thinks, and the coder (every attempt) finds it. A fresh dict each time: callers may update it."""
+        from library.render.snakemake import render_workflow
+
+        library = self.library
+        return dict(self._drafts.get(plan.model_dump_json(), lambda: render_workflow(plan, library)))
 
     @cached_property
     def intent_classifier(self) -> "OfflineIntentClassifier":

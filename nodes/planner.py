@@ -8,11 +8,12 @@ serve ends the turn with status `unsupported` and an honest answer.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.schemas import Entities, IntentResult
+from graph.schemas import Entities, IntentResult, WorkflowPlan
 from graph.state import AgentState
 from graph.tiers import call_structured, offline_route
 from nodes.common import now, run_context
@@ -30,6 +31,31 @@ def merge_advice(entities: Entities, advice: PlanAdvice) -> Entities:
     excluded = list(dict.fromkeys(entities.tools_excluded + [t.lower() for t in advice.tools_excluded]))
     excluded = [t for t in excluded if t not in requested]  # what the user asked for wins
     return entities.model_copy(update={"tools_requested": requested, "tools_excluded": excluded})
+
+
+class AdvisedPlans:
+    """The library's plan for the model's advice. The plan without advice is made, and its draft rendered, in
+    `pool` while the model thinks: advice that changes no tool (the usual answer) finds both ready."""
+
+    def __init__(self, deps: NodeDeps, analysis_type: str, entities: Entities, previous: WorkflowPlan | None,
+                 notes: list[str], pool: Executor) -> None:
+        self.deps, self.analysis_type, self.entities, self.previous, self.notes = (
+            deps, analysis_type, entities, previous, notes)
+        self.unadvised = merge_advice(entities, PlanAdvice())
+        self._ahead = pool.submit(self._plan_and_render, self.unadvised)
+
+    def for_advice(self, advice: PlanAdvice) -> WorkflowPlan:
+        entities = merge_advice(self.entities, advice)
+        return self._ahead.result() if entities == self.unadvised else self._plan(entities)
+
+    def _plan(self, entities: Entities) -> WorkflowPlan:
+        plan = self.deps.library.plan(self.analysis_type, entities, self.previous)
+        return plan.model_copy(update={"notes": plan.notes + self.notes})
+
+    def _plan_and_render(self, entities: Entities) -> WorkflowPlan:
+        plan = self._plan(entities)
+        self.deps.draft(plan)
+        return plan
 
 
 class PlannerNode:
@@ -55,14 +81,16 @@ class PlannerNode:
             system = render_prompt("planner", analysis_type=analysis_type,
                                    steps=library.describe_recipe(analysis_type),
                                    entities=intent.entities.model_dump_json(exclude_defaults=True))
-            # A ValueError (UnsupportedAnalysis is one) rejects the model's advice and sends the call down the chain.
-            served = call_structured(
-                self.deps.tiers(ROLE, run_context(runtime)), PlanAdvice,
-                [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
-                check=lambda advice: library.plan(analysis_type, merge_advice(intent.entities, advice), previous)
-                and advice, deadline=state.get("deadline"))
-            plan = library.plan(analysis_type, merge_advice(intent.entities, served.value), previous)
-            plan = plan.model_copy(update={"notes": plan.notes + looked.notes})
+
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-ahead") as pool:
+                plans = AdvisedPlans(self.deps, analysis_type, intent.entities, previous, looked.notes, pool)
+                # A ValueError (UnsupportedAnalysis is one) from the check rejects the model's advice and sends the
+                # call down the chain.
+                served = call_structured(
+                    self.deps.tiers(ROLE, run_context(runtime)), PlanAdvice,
+                    [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
+                    check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
+                plan = plans.for_advice(served.value)
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
             return {"status": "unsupported", "answer": str(exc), "routes": [route]}

@@ -45,21 +45,27 @@ class SentenceTransformerEmbeddings(Embeddings):
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dimension = int(dimension())
         self._query_lock = threading.Lock()
+        self._recent_query = lru_cache(maxsize=64)(self._embed_one)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors = self._model.encode(list(texts), normalize_embeddings=True, batch_size=32, show_progress_bar=False)
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """One short text on one intra-op thread: on a busy CPU, torch's multi-threaded matmuls spin-wait for cores
-        and a ~10 ms query takes hundreds of ms; batches (index builds) keep all threads."""
+        """One short text. The last few are kept: a turn embeds its request for the intent classifier (beside the
+        intent call) and again for the expert's retrieval, which then costs nothing on the critical path."""
+        return list(self._recent_query(text))
+
+    def _embed_one(self, text: str) -> tuple[float, ...]:
+        """On one intra-op thread: on a busy CPU, torch's multi-threaded matmuls spin-wait for cores and a ~10 ms
+        query takes hundreds of ms; batches (index builds) keep all threads."""
         import torch
 
         with self._query_lock:
             threads = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
-                return self.embed_documents([text])[0]
+                return tuple(self.embed_documents([text])[0])
             finally:
                 torch.set_num_threads(threads)
 

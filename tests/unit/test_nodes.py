@@ -166,6 +166,22 @@ def test_planner_on_fake_model_and_rejection_of_invented_tools(offline, planned)
     assert update["routes"][0].tier == "offline" and update["routes"][0].fallback_reason
 
 
+def test_planner_makes_the_plan_without_advice_ahead_and_uses_it_when_advice_changes_nothing(offline):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.schemas import Entities
+    from nodes.planner import AdvisedPlans
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        plans = AdvisedPlans(offline, "rnaseq_de", Entities(organism="mouse"), None, ["a lookup note"], pool)
+        plain = plans.for_advice(PlanAdvice())
+        assert plans.for_advice(PlanAdvice(notes=["nothing about tools"])) is plain  # made once, ahead
+        assert plain.notes[-1] == "a lookup note"
+        hisat = plans.for_advice(PlanAdvice(tools_requested=["hisat2"]))
+    assert "hisat2" in {s.tool.lower() for s in hisat.steps} and "hisat2" not in {s.tool.lower() for s in plain.steps}
+    assert offline.draft(plain) == offline.draft(plain) and "workflow/Snakefile" in offline.draft(plain)
+
+
 def test_planner_unsupported_analysis_is_honest(offline):
     state = start(offline, "Visium spatial transcriptomics of mouse brain sections")
     apply(state, IntentNode(offline)(state))
