@@ -54,3 +54,24 @@ def check_served(state: dict, tier: str) -> None:
         raise RuntimeError(f"nodes served off the {tier} tier: {', '.join(wrong)}")
     if state.get("status") not in ("validated", None) and state.get("expert") is None:
         raise RuntimeError(f"the request ended as {state.get('status')}: {state.get('answer', '')[:200]}")
+
+
+def client_floor_s(server, runs: int = 20) -> float:
+    """What one bare ChatOpenAI call to `server` costs beyond its delay, median of `runs`: the client, loopback
+    HTTP and the server's own handling. Every LangChain application pays it on every call; no graph can remove it,
+    so the benchmarks report the graph's overhead both with and beyond it."""
+    import statistics
+
+    from langchain_openai import ChatOpenAI
+
+    chat = ChatOpenAI(base_url=server.url, api_key="not-needed", model="delay", max_retries=0)
+    schema = {"type": "json_schema", "json_schema": {"name": "Review", "schema": {"title": "Review"}}}
+    bound = chat.bind(extra_body={"response_format": schema})
+    messages = [HumanMessage("Review this workflow.")]
+    bound.invoke(messages)  # warm-up: connection
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        bound.invoke(messages)
+        times.append(time.perf_counter() - started)
+    return max(0.0, statistics.median(times) - server.delay_s)

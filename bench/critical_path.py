@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import explain_variants, request_variants, shown, summary_ms, write_results  # noqa: E402
-from bench._graphs import build, check_served, run_once  # noqa: E402
+from bench._graphs import build, check_served, client_floor_s, run_once  # noqa: E402
 from bench.delay_server import DelayServer, critical_chain  # noqa: E402
 
 TARGET = 1.10
@@ -78,13 +78,20 @@ def main() -> int:
     with server.running(), tempfile.TemporaryDirectory() as tmp:
         graph, _ = build(server.profile(Path(tmp) / "delay.yaml"), instant=False)
         rows = {name: scenario(server, graph, variants(runs + 1)) for name, variants in SCENARIOS.items()}
+        floor = client_floor_s(server, runs=max(5, 2 * runs))
+    for row in rows.values():  # the minimum again, each call charged with a bare ChatOpenAI call's own cost
+        row["ratio_with_client_floor"] = round(
+            row["latency"]["p50_ms"] / (row["sequential_calls"] * (args.delay + floor) * 1000), 3)
     worst = max(rows, key=lambda n: rows[n]["ratio"] or 0)
     path = write_results("critical_path", {
-        "mode": "smoke" if args.smoke else "full", "runs": runs, "delay_s": args.delay, "scenarios": rows,
+        "mode": "smoke" if args.smoke else "full", "runs": runs, "delay_s": args.delay,
+        "client_floor_ms_per_call": round(floor * 1000, 2), "scenarios": rows,
         "target_ratio": TARGET, "meets_target": all((r["ratio"] or 0) <= TARGET for r in rows.values())})
     print("critical_path: " + ", ".join(f"{n} {r['ratio']:.2f}x ({r['sequential_calls']:.0f} sequential calls; "
                                         f"{r['ratio_to_ideal']:.2f}x the dependency minimum)" for n, r in rows.items())
-          + f"; worst {worst} (target <= {TARGET}) -> {shown(path)}")
+          + f"; worst {worst} (target <= {TARGET}); charging each call a bare ChatOpenAI call's "
+          f"{floor * 1000:.1f} ms: " + ", ".join(f"{n} {r['ratio_with_client_floor']:.2f}x" for n, r in rows.items())
+          + f" -> {shown(path)}")
     return 0
 
 

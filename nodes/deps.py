@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
@@ -67,6 +68,13 @@ class NodeDeps:
     def max_attempts(self, context: RunContext | dict | None) -> int:
         value = context.get("max_attempts") if isinstance(context, dict) else getattr(context, "max_attempts", None)
         return int(value) if value else self.settings.profile.max_attempts
+
+    @cached_property
+    def beside(self) -> ThreadPoolExecutor:
+        """Threads for work that runs beside a node's model call (the intent classifier, the planner's plan, the
+        validator's checks). Kept for the process: a thread started per call takes the GIL from the node until
+        Python's 5 ms switch interval passes, delaying the very call it was meant to overlap."""
+        return ThreadPoolExecutor(max_workers=32, thread_name_prefix="beside-model")
 
     # -- offline resources ---------------------------------------------------------------------------------------
     @cached_property

@@ -10,7 +10,6 @@ thread's last plan. Requests that are not workflows get their reply here unless 
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -148,11 +147,10 @@ class IntentNode:
         if fixed:
             # The offline reading cannot change which tiers serve this call: send it now, and let the classifier
             # (an embedding, tens of ms of CPU) run beside it; the check and the offline tier wait for its reading.
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intent-offline") as pool:
-                reading = pool.submit(self.deps.intent_classifier.classify, request)
-                return call_structured(
-                    fixed, IntentResult, messages, offline=reading.result, role=ROLE,
-                    check=lambda result: reconcile(result, reading.result(), veto), deadline=deadline)
+            reading = self.deps.beside.submit(self.deps.intent_classifier.classify, request)
+            return call_structured(
+                fixed, IntentResult, messages, offline=reading.result, role=ROLE,
+                check=lambda result: reconcile(result, reading.result(), veto), deadline=deadline)
         offline = self.deps.intent_classifier.classify(request)  # cheap, and the check on the model's answer
         return call_structured(
             self.chain(request, offline, runtime), IntentResult, messages,

@@ -8,7 +8,7 @@ serve ends the turn with status `unsupported` and an honest answer.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -82,15 +82,14 @@ class PlannerNode:
                                    steps=library.describe_recipe(analysis_type),
                                    entities=intent.entities.model_dump_json(exclude_defaults=True))
 
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-ahead") as pool:
-                plans = AdvisedPlans(self.deps, analysis_type, intent.entities, previous, looked.notes, pool)
-                # A ValueError (UnsupportedAnalysis is one) from the check rejects the model's advice and sends the
-                # call down the chain.
-                served = call_structured(
-                    self.deps.tiers(ROLE, run_context(runtime)), PlanAdvice,
-                    [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
-                    check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
-                plan = plans.for_advice(served.value)
+            plans = AdvisedPlans(self.deps, analysis_type, intent.entities, previous, looked.notes, self.deps.beside)
+            # A ValueError (UnsupportedAnalysis is one) from the check rejects the model's advice and sends the call
+            # down the chain.
+            served = call_structured(
+                self.deps.tiers(ROLE, run_context(runtime)), PlanAdvice,
+                [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
+                check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
+            plan = plans.for_advice(served.value)
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
             return {"status": "unsupported", "answer": str(exc), "routes": [route]}

@@ -6,7 +6,6 @@ check that is informational only: a model never overrides a failing Snakemake ch
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -43,12 +42,11 @@ class ValidatorNode:
                     "routes": [offline_route(NODE, started, state["turn"], "no model configured for role 'validator'")]}
         # The checks (Snakemake subprocesses) and the advisory review (a model call) do not depend on each other:
         # the checks run in a worker thread while the review is in flight, so the node costs the slower of the two.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validator-checks") as pool:
-            pending = pool.submit(self.deps.validate, files, timeout_s)
-            prompt = [SystemMessage(load_prompt("validator_review")),
-                      HumanMessage(format_draft(state["files"], REVIEW_PROMPT_CHARS))]
-            served = call_structured(tiers, Review, prompt, offline=Review, role=ROLE, deadline=state.get("deadline"))
-            checks = pending.result()
+        pending = self.deps.beside.submit(self.deps.validate, files, timeout_s)
+        prompt = [SystemMessage(load_prompt("validator_review")),
+                  HumanMessage(format_draft(state["files"], REVIEW_PROMPT_CHARS))]
+        served = call_structured(tiers, Review, prompt, offline=Review, role=ROLE, deadline=state.get("deadline"))
+        checks = pending.result()
         if served.tier != "offline":
             concerns = "; ".join(served.value.concerns[:MAX_CONCERNS]) or "no concerns"
             checks = checks + [CheckResult(check="llm_review", ok=True, details=f"advisory only: {concerns}")]
