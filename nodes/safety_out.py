@@ -29,20 +29,9 @@ ROLE = "safety"
 _CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 
 
-def redact_secrets(text: str) -> tuple[str, list[str]]:
-    """Output-side redaction: secrets only (a generated file legitimately holds dates and numbers)."""
-    rules = load_rules()
-    # Most generated files are the library's own text, the same every request: redact each text once per rule set.
-    _, redacted, ids = _REDACTED.get((id(rules), text), lambda: _redact(rules, text))
-    return redacted, list(ids)
-
-
 def _redact(rules, text: str) -> tuple:
     redacted, hits = rules.redact(text, "output")
     return rules, redacted, tuple(r.id for r in hits)  # the entry holds `rules`: its id cannot be reused meanwhile
-
-
-_REDACTED = Memo(512)
 
 
 def screen_answer_code(answer: str) -> tuple[str, list[str]]:
@@ -64,6 +53,14 @@ def screen_answer_code(answer: str) -> tuple[str, list[str]]:
 class SafetyOutNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
+        # Most generated files are the library's own text, the same every request: each is redacted once per rule set.
+        self._redacted = Memo(512)
+
+    def redact_secrets(self, text: str) -> tuple[str, list[str]]:
+        """Output-side redaction: secrets only (a generated file legitimately holds dates and numbers)."""
+        rules = load_rules()
+        _, redacted, ids = self._redacted.get((id(rules), text), lambda: _redact(rules, text))
+        return redacted, list(ids)
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
         from validation import screen_workflow
@@ -78,13 +75,13 @@ class SafetyOutNode:
             answer = "The generated workflow was blocked by the output screen: " + "; ".join(findings[:5])
         else:
             for path, content in files.items():
-                files[path], secrets = redact_secrets(content)
+                files[path], secrets = self.redact_secrets(content)
                 findings += [f"{path}: redacted {s}" for s in secrets]
             if findings:
                 update["files"] = files
         answer, code_findings = screen_answer_code(answer)
         findings += code_findings
-        answer, secrets = redact_secrets(answer)
+        answer, secrets = self.redact_secrets(answer)
         findings += [f"answer: redacted {s}" for s in secrets]
 
         route = offline_route(NODE, started, state.get("turn", 0), "rule-based output screen")
