@@ -79,7 +79,9 @@ async def run(levels: list[int], server: DelayServer, graph, workers: int) -> tu
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers))
     starts = [1 + sum(levels[:k]) for k in range(len(levels))]  # each level's requests are new to the process
     rows = [await level(server, graph, n, start) for n, start in zip(levels, starts)]
-    capacity = {n: round(await server.capacity(n, requests=max(20, n * 5)), 2) for n in levels}
+    # the best of three: a shared machine only ever makes the server look slower, and so our fraction higher
+    capacity = {n: round(max([await server.capacity(n, requests=max(20, n * 5)) for _ in range(3)]), 2)
+                for n in levels}
     return rows, capacity
 
 
