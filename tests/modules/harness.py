@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 
 from graph.schemas import Entities
@@ -72,6 +73,13 @@ def missing_binaries(modules: list[str]) -> list[str]:
     return [b for b in required_binaries(modules) if " " in b or shutil.which(b, path=path) is None]
 
 
+def skip_unless_installed(what: str, modules: list[str], also: tuple[str, ...] = ()) -> None:
+    """Skip when a binary that `modules` (or the test itself: `also`) needs is not installed, naming them."""
+    missing = missing_binaries(modules) + [b for b in also if shutil.which(b) is None]
+    if missing:
+        pytest.skip(f"{what} needs binaries that are not installed: {', '.join(dict.fromkeys(missing))}")
+
+
 def _write(root: Path, files: dict[str, str]) -> None:
     for relative, content in files.items():
         target = root / relative
@@ -105,11 +113,16 @@ def configure(root: Path, reference: dict[str, Path], rows: list[dict], extra: d
     return config
 
 
-def execute(root: Path, modules: list[str], config: dict, timeout: int = 1500) -> Run:
+def execute(root: Path, modules: list[str], config: dict, targets: list[str] | None = None,
+            allowed: list[str] | None = None, timeout: int = 1500, system_tools_first: bool = False) -> Run:
+    """Snakemake on the workflow in `root` (all of it, or `targets`; only `allowed` rules when given). With
+    `system_tools_first`, Debian's /usr/bin comes before the test environment's own executables."""
     resources = [f"{m}:mem_mb={mb}" for m, mb in SMALL_MEMORY.items() if m in modules]
     args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", "--notemp",
-            *(["--set-resources", *resources] if resources else [])]
-    env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
+            *(["--set-resources", *resources] if resources else []), *(targets or []),
+            *(["--allowed-rules", *allowed] if allowed else [])]  # the option takes several values: keep it last
+    path = [str(SHIMS), *(["/usr/bin"] if system_tools_first else []), os.environ.get("PATH", "")]
+    env = {**os.environ, "PATH": os.pathsep.join(path)}
     done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=timeout, env=env)
     return Run(root, modules, done.returncode, done.stdout + done.stderr, config)
 

@@ -14,7 +14,6 @@ Mutect2 job pairs the tumour with its normal. A rendering check shows Strelka2 p
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import subprocess
 from collections import Counter
@@ -25,7 +24,9 @@ import pytest
 from graph.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_hic_somatic as hs
-from tests.modules.harness import SHIMS, SNAKEMAKE, Run, configure, execute, failure_report, missing_binaries, render
+from tests.modules.harness import (
+    SNAKEMAKE, Run, configure, execute, failure_report, render, skip_unless_installed,
+)
 
 HIC = ("hic", Entities(tools_excluded=["step:tads"]))
 HIC_TINY = {"cooler_cload": {"binsize": hs.BIN}, "cooler_zoomify": {"resolutions": "1000,2000,5000"},
@@ -39,9 +40,7 @@ PAIR = ("patient1_tumour", "patient1_normal")
 def hic_run(tmp_path_factory) -> Run:
     root = tmp_path_factory.mktemp("hic_pairtools_cooler")
     modules = render(root, *HIC)
-    missing = missing_binaries(modules)
-    if missing:
-        pytest.skip(f"the Hi-C workflow needs binaries that are not installed: {', '.join(missing)}")
+    skip_unless_installed("the Hi-C workflow", modules)
     data = tmp_path_factory.mktemp("hic_data")
     reference = syn.write_reference(data / "reference")
     config = configure(root, reference, hs.hic_reads(data / "reads"), HIC_TINY)
@@ -55,17 +54,12 @@ def somatic_run(tmp_path_factory) -> Run:
     """The somatic recipe run up to duplicate marking (the callers are not in Debian)."""
     root = tmp_path_factory.mktemp("somatic_upstream")
     modules = render(root, *SOMATIC)
-    missing = missing_binaries([m for m in modules if m in UPSTREAM])
-    if missing:
-        pytest.skip(f"the somatic upstream steps need binaries that are not installed: {', '.join(missing)}")
+    skip_unless_installed("the somatic upstream steps", [m for m in modules if m in UPSTREAM])
     data = tmp_path_factory.mktemp("somatic_data")
     reference = syn.write_reference(data / "reference")
     config = configure(root, reference, hs.tumour_normal_reads(data / "reads"))
     targets = [f"results/samtools_markdup/{s}.bam" for s in PAIR]
-    env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run([str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds",
-                           *targets], cwd=root, capture_output=True, text=True, timeout=900, env=env)
-    run = Run(root, modules, done.returncode, done.stdout + done.stderr, config)
+    run = execute(root, modules, config, targets, timeout=900)
     assert run.code == 0, failure_report(run)
     return run
 

@@ -25,7 +25,7 @@ import pytest
 from graph.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_longread_assembly as lra
-from tests.modules.harness import Run, RunOnce, configure, execute, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 
 NO_SMALL_VARIANTS = "step:small_variants"  # Clair3 / Longshot: not in Debian
 ASSEMBLY_QC_OFF = ["quast", "busco"]  # QUAST: not in Debian; BUSCO: needs a downloaded lineage dataset
@@ -67,9 +67,7 @@ def runs(tmp_path_factory):
         root = tmp_path_factory.mktemp(name)
         modules = render(root, recipe, entities)
         seeded = SEEDED.get(name, {})
-        missing = missing_binaries([m for m in modules if m not in seeded])
-        if missing:
-            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        skip_unless_installed(name, [m for m in modules if m not in seeded])
         folder = tmp_path_factory.mktemp(f"{name}_data")
         reference, rows = _data(kind, folder)
         if "prokka" in modules:

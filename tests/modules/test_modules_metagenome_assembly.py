@@ -16,7 +16,6 @@ synthetic.py's open-chromatin data, where they are alternatives).
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -27,7 +26,7 @@ import pytest
 from graph.schemas import Entities
 from library import load_library
 from tests.modules import synthetic_metagenome_assembly as meta
-from tests.modules.harness import SHIMS, SNAKEMAKE, Run, RunOnce, configure, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 
 K = 31
 # name -> (recipe, entities, data, config for the toy data)
@@ -76,14 +75,9 @@ def meta_runs(tmp_path_factory):
             rows = meta.syn.atac_reads(data / "reads")
             reference = meta.syn.write_reference(data / "reference")
         runnable, targets = debian_targets(root, modules, [r["sample"] for r in rows])
-        missing = missing_binaries(runnable)
-        if missing:
-            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        skip_unless_installed(name, runnable)
         config = configure(root, reference, rows, tuning)
-        args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", *targets]
-        env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
-        done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=900, env=env)
-        return Run(root, runnable, done.returncode, done.stdout + done.stderr, config)
+        return execute(root, runnable, config, targets, timeout=900)
 
     return RunOnce(build)
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import gzip
 import re
-import shutil
 from collections.abc import Callable
 
 import pytest
 
 from graph.schemas import Entities
 from tests.modules import synthetic_metagenomics as syn
-from tests.modules.harness import Run, RunOnce, configure, execute, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 
 # name -> (recipe, entities, synthetic data kind)
 WORKFLOWS: dict[str, tuple[str, Entities, str]] = {
@@ -44,11 +43,7 @@ def metagenomics_runs(tmp_path_factory):
         recipe, entities, kind = WORKFLOWS[name]
         root = tmp_path_factory.mktemp(name)
         modules = render(root, recipe, entities)
-        missing = missing_binaries(modules)
-        if kind == "shotgun" and shutil.which("kraken2-build") is None:  # builds the test database
-            missing.append("kraken2-build")
-        if missing:
-            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(sorted(set(missing)))}")
+        skip_unless_installed(name, modules, also=("kraken2-build",) if kind == "shotgun" else ())  # builds the DB
         reference, rows = _data(kind, tmp_path_factory.mktemp(f"{name}_data"))
         config = configure(root, reference, rows)
         return execute(root, modules, config)

@@ -20,7 +20,7 @@ import pytest
 
 from graph.schemas import Entities
 from tests.modules import synthetic as syn
-from tests.modules.harness import Run, RunOnce, configure, execute, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 
 # name -> (recipe, entities, synthetic data kind)
 WORKFLOWS: dict[str, tuple[str, Entities, str]] = {
@@ -54,9 +54,7 @@ def runs(tmp_path_factory):
         recipe, entities, kind = WORKFLOWS[name]
         root = tmp_path_factory.mktemp(name)
         modules = render(root, recipe, entities)
-        missing = missing_binaries(modules)
-        if missing:
-            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        skip_unless_installed(name, modules)
         reference, rows = _data(kind, tmp_path_factory.mktemp(f"{name}_data"))
         config = configure(root, reference, rows)
         return execute(root, modules, config)

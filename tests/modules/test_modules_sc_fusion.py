@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -25,7 +24,7 @@ import pytest
 from graph.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_sc_fusion as sc
-from tests.modules.harness import SHIMS, SNAKEMAKE, Run, RunOnce, configure, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 
 NO_QC = ["step:qc"]  # FastQC and MultiQC are checked by test_modules_run.py; leaving them out keeps runs short
 # name -> (recipe, entities, data kind, targets: None runs the whole workflow)
@@ -56,26 +55,16 @@ def _data(kind: str, folder: Path) -> tuple[dict[str, Path], list[dict]]:
     return reference, syn.rnaseq_reads(folder / "reads")
 
 
-def _execute(root: Path, modules: list[str], config: dict, targets: list[str] | None) -> Run:
-    args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", "--notemp",
-            *(targets or [])]
-    env = {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=1500, env=env)
-    return Run(root, modules, done.returncode, done.stdout + done.stderr, config)
-
-
 @pytest.fixture(scope="session")
 def sc_runs(tmp_path_factory):
     def build(name: str) -> Run:
         recipe, entities, kind, targets = WORKFLOWS[name]
         root = tmp_path_factory.mktemp(name)
         modules = render(root, recipe, entities)
-        missing = missing_binaries(RUNS_ONLY.get(name, modules))
-        if missing:
-            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        skip_unless_installed(name, RUNS_ONLY.get(name, modules))
         reference, rows = _data(kind, tmp_path_factory.mktemp(f"{name}_data"))
         config = configure(root, reference, rows, TUNED)
-        return _execute(root, RUNS_ONLY.get(name, modules), config, targets)
+        return execute(root, RUNS_ONLY.get(name, modules), config, targets)
 
     return RunOnce(build)
 

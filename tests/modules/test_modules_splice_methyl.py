@@ -15,8 +15,6 @@ DEXSeq's Python scripts need HTSeq: Debian installs it for /usr/bin/python3, so 
 from __future__ import annotations
 
 import gzip
-import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +22,7 @@ import pytest
 
 from graph.schemas import Entities
 from tests.modules import synthetic_splice_methyl as sm
-from tests.modules.harness import SHIMS, SNAKEMAKE, Run, RunOnce, configure, missing_binaries, render
+from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 
 NO_QC = ["step:qc"]  # FastQC and MultiQC are checked by test_modules_run.py
 COVERAGE = "results/methyldackel_extract/{sample}.cov.gz"  # where the default methylation caller writes
@@ -49,28 +47,16 @@ def _data(name: str, folder: Path, run_root: Path) -> tuple[dict[str, Path], lis
     return reference, rows
 
 
-def _execute(root: Path, modules: list[str], config: dict, targets: list[str] | None,
-             allowed: list[str] | None) -> Run:
-    args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", "--notemp",
-            *(targets or []), *(["--allowed-rules", *allowed] if allowed else [])]  # the option takes several
-    path = os.environ.get("PATH", "")
-    env = {**os.environ, "PATH": os.pathsep.join([str(SHIMS), "/usr/bin", path])}
-    done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=1500, env=env)
-    return Run(root, modules, done.returncode, done.stdout + done.stderr, config)
-
-
 @pytest.fixture(scope="session")
 def splice_methyl_runs(tmp_path_factory):
     def build(name: str) -> Run:
         recipe, entities, runs_only, targets, allowed = WORKFLOWS[name]
         root = tmp_path_factory.mktemp(name)
         modules = render(root, recipe, entities)
-        missing = missing_binaries(runs_only or modules)
-        if missing:
-            pytest.skip(f"{name} needs binaries that are not installed: {', '.join(missing)}")
+        skip_unless_installed(name, runs_only or modules)
         reference, rows = _data(name, tmp_path_factory.mktemp(f"{name}_data"), root)
         config = configure(root, reference, rows)
-        return _execute(root, runs_only or modules, config, targets, allowed)
+        return execute(root, runs_only or modules, config, targets, allowed, system_tools_first=True)
 
     return RunOnce(build)
 
