@@ -24,8 +24,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from nodes.offline.intent import OfflineIntentClassifier  # noqa: E402
-from rag.embeddings import embedded_default  # noqa: E402
+from biopipelines.nodes.offline.intent import OfflineIntentClassifier  # noqa: E402
+from biopipelines.rag.embeddings import embedded_default  # noqa: E402
 
 EVAL_SET = REPO / "tests" / "data" / "intent_eval.jsonl"
 RESULTS = REPO / "bench" / "results" / "classify.json"

@@ -36,12 +36,12 @@ def child(warm_runs: int) -> dict:
     t = time.perf_counter()
     from langchain_core.messages import HumanMessage
 
-    import validation.sandbox as sandbox
-    from graph.builder import build_graph
-    from graph.models import ModelFactory
-    from graph.settings import load_settings
-    from graph.state import RunContext
-    from nodes.deps import NodeDeps
+    import biopipelines.validation.sandbox as sandbox
+    from biopipelines.graph.builder import build_graph
+    from biopipelines.graph.models import ModelFactory
+    from biopipelines.graph.settings import load_settings
+    from biopipelines.graph.state import RunContext
+    from biopipelines.nodes.deps import NodeDeps
 
     from bench._common import REQUEST, request_variants
 

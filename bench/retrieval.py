@@ -30,13 +30,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from rag.corpus import Chunk, load_corpus  # noqa: E402
-from rag.embeddings import embedded_default  # noqa: E402
-from rag.evaluate import load_labelled  # noqa: E402
-from rag.index import (IndexManifest, LoadedIndex, _faiss_store, build_index, load_or_build,  # noqa: E402
+from biopipelines.rag.corpus import Chunk, load_corpus  # noqa: E402
+from biopipelines.rag.embeddings import embedded_default  # noqa: E402
+from biopipelines.rag.evaluate import load_labelled  # noqa: E402
+from biopipelines.rag.index import (IndexManifest, LoadedIndex, _faiss_store, build_index, load_or_build,  # noqa: E402
                        unit_vectors)
-from rag.retriever import Retriever  # noqa: E402
-from rag.tokens import tokenize  # noqa: E402
+from biopipelines.rag.retriever import Retriever  # noqa: E402
+from biopipelines.rag.tokens import tokenize  # noqa: E402
 
 EVAL_SET = REPO / "tests" / "data" / "retrieval_eval.jsonl"
 RESULTS = REPO / "bench" / "results" / "retrieval.json"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graph.errors import ConfigError, InputError
-from graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.errors import ConfigError, InputError
+from biopipelines.graph.settings import CONFIG_DIR, read_yaml
 
 
 class GpuSpec(BaseModel):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from graph.model_catalogue import CatalogueModel
+from biopipelines.graph.model_catalogue import CatalogueModel
 
-from deploy.precision import Precision, bytes_per_weight
+from biopipelines.deploy.precision import Precision, bytes_per_weight
 
 GIB = 2**30
 KV_BYTES = 2  # FP16/BF16 KV cache (vLLM --kv-cache-dtype auto)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from deploy.precision import Precision
+from biopipelines.deploy.precision import Precision
 
 
 class ProcessPlan(BaseModel):

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from graph.errors import InputError
-from graph.model_catalogue import CatalogueModel, ModelCatalogue
+from biopipelines.graph.errors import InputError
+from biopipelines.graph.model_catalogue import CatalogueModel, ModelCatalogue
 
-from deploy.gpus import Gpu, GpuCatalogue
-from deploy.memory import GIB, Footprint, footprint, is_embedding
-from deploy.plan import GpuPlan, Plan, ProcessPlan, Unplaced
-from deploy.precision import Precision, available, checkpoint, dtype_flag, quantization_flag
-from deploy.vllm_flags import VLLM_VERSION
+from biopipelines.deploy.gpus import Gpu, GpuCatalogue
+from biopipelines.deploy.memory import GIB, Footprint, footprint, is_embedding
+from biopipelines.deploy.plan import GpuPlan, Plan, ProcessPlan, Unplaced
+from biopipelines.deploy.precision import Precision, available, checkpoint, dtype_flag, quantization_flag
+from biopipelines.deploy.vllm_flags import VLLM_VERSION
 
 SHARE_CAP = 0.95  # the most the fractions of processes sharing one GPU may add up to
 FILL_TARGET = 0.90  # vLLM's own default: leftover memory is handed out up to this sum

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from graph.errors import InputError
-from graph.model_catalogue import CatalogueModel
+from biopipelines.graph.errors import InputError
+from biopipelines.graph.model_catalogue import CatalogueModel
 
-from deploy.gpus import GpuSpec
+from biopipelines.deploy.gpus import GpuSpec
 
 Precision = Literal["fp16", "gptq_int8", "awq", "gptq_int4"]
 PRECISIONS: tuple[Precision, ...] = ("fp16", "gptq_int8", "awq", "gptq_int4")  # the order the planner tries

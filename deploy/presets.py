@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graph.errors import ConfigError, InputError
-from graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.errors import ConfigError, InputError
+from biopipelines.graph.settings import CONFIG_DIR, read_yaml
 
-from deploy.plan import Plan
+from biopipelines.deploy.plan import Plan
 
 
 class SeedEstimate(BaseModel):

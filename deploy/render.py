@@ -7,13 +7,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graph.errors import InputError
+from biopipelines.graph.errors import InputError
 
-from deploy.plan import Plan
-from deploy.render_profile import read_endpoint_map, render_profile
-from deploy.render_slurm import SlurmOptions, job_name, render_job, render_submit_all
-from deploy.render_vllm import argv_from_script, render_script, script_name
-from deploy.vllm_flags import FlagError, validate
+from biopipelines.deploy.plan import Plan
+from biopipelines.deploy.render_profile import read_endpoint_map, render_profile
+from biopipelines.deploy.render_slurm import SlurmOptions, job_name, render_job, render_submit_all
+from biopipelines.deploy.render_vllm import argv_from_script, render_script, script_name
+from biopipelines.deploy.vllm_flags import FlagError, validate
 
 
 def load_plan(path: Path) -> Plan:

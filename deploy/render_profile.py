@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from graph.errors import InputError
+from biopipelines.graph.errors import InputError
 
-from deploy.plan import Plan
+from biopipelines.deploy.plan import Plan
 
 
 def read_endpoint_map(directory: Path) -> dict[str, str]:

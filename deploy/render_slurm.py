@@ -12,8 +12,8 @@ import json
 
 from pydantic import BaseModel
 
-from deploy.plan import GpuPlan
-from deploy.render_vllm import script_name
+from biopipelines.deploy.plan import GpuPlan
+from biopipelines.deploy.render_vllm import script_name
 
 
 class SlurmOptions(BaseModel):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shlex
 
-from deploy.plan import GpuPlan, ProcessPlan
-from deploy.vllm_flags import VLLM_VERSION
+from biopipelines.deploy.plan import GpuPlan, ProcessPlan
+from biopipelines.deploy.vllm_flags import VLLM_VERSION
 
 
 def script_name(proc: ProcessPlan) -> str:

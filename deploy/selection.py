@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from graph.errors import InputError
-from graph.settings import ROLES, Profile
+from biopipelines.graph.errors import InputError
+from biopipelines.graph.settings import ROLES, Profile
 
-from deploy.planner import PlanRequest, Selection
-from deploy.precision import parse_precision
-from deploy.presets import Preset
+from biopipelines.deploy.planner import PlanRequest, Selection
+from biopipelines.deploy.precision import parse_precision
+from biopipelines.deploy.presets import Preset
 
 
 def _check_role(role: str, flag: str) -> str:

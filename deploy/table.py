@@ -7,7 +7,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from deploy.plan import Plan
+from biopipelines.deploy.plan import Plan
 
 
 def print_plan(plan: Plan, console: Console | None = None) -> None:

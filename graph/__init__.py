@@ -13,7 +13,7 @@ __all__ = ["build_graph", "graph"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from graph import builder
+        from biopipelines.graph import builder
 
         return getattr(builder, name)
     raise AttributeError(f"module 'graph' has no attribute {name!r}")

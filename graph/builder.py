@@ -5,24 +5,24 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Checkpointer
 
-from graph.models import ModelFactory
-from graph.routing import (
+from biopipelines.graph.models import ModelFactory
+from biopipelines.graph.routing import (
     SCREENED, route_after_gate, route_after_planner, route_after_safety_in, route_after_validator,
 )
-from graph.settings import Settings, load_settings
-from graph.state import AgentState, InputState, RunContext
-from nodes.bio_expert import BioExpertNode
-from nodes.coder import CoderNode
-from nodes.deps import NodeDeps
-from nodes.docs import DocsNode
-from nodes.gate import gate
-from nodes.input_guard import InputGuardNode
-from nodes.intent import IntentNode
-from nodes.math_expert import MathExpertNode
-from nodes.planner import PlannerNode
-from nodes.safety_in import SafetyInNode
-from nodes.safety_out import SafetyOutNode
-from nodes.validator import ValidatorNode
+from biopipelines.graph.settings import Settings, load_settings
+from biopipelines.graph.state import AgentState, InputState, RunContext
+from biopipelines.nodes.bio_expert import BioExpertNode
+from biopipelines.nodes.coder import CoderNode
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.docs import DocsNode
+from biopipelines.nodes.gate import gate
+from biopipelines.nodes.input_guard import InputGuardNode
+from biopipelines.nodes.intent import IntentNode
+from biopipelines.nodes.math_expert import MathExpertNode
+from biopipelines.nodes.planner import PlannerNode
+from biopipelines.nodes.safety_in import SafetyInNode
+from biopipelines.nodes.safety_out import SafetyOutNode
+from biopipelines.nodes.validator import ValidatorNode
 
 
 def build_graph(

@@ -18,7 +18,7 @@ import traceback
 import warnings
 from typing import Sequence
 
-from graph.errors import UserError
+from biopipelines.graph.errors import UserError
 
 COMMANDS = ("generate", "classify", "validate", "doctor", "chat", "plan-gpus", "deploy", "eval", "library", "index",
             "search", "eval-retrieval")
@@ -29,13 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      "Snakemake workflows out.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"graph.commands.{name.replace('-', '_')}")
+        module = importlib.import_module(f"biopipelines.graph.commands.{name.replace('-', '_')}")
         module.add_parser(sub)
     return parser
 
 
 def _run(args: argparse.Namespace) -> int:
-    module = importlib.import_module(f"graph.commands.{args.command.replace('-', '_')}")
+    module = importlib.import_module(f"biopipelines.graph.commands.{args.command.replace('-', '_')}")
     return module.run(args)
 
 

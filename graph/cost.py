@@ -10,7 +10,7 @@ from typing import Iterable
 
 from pydantic import BaseModel, Field
 
-from graph.schemas import RouteEntry
+from biopipelines.graph.schemas import RouteEntry
 
 TIERS = ("local", "cloud", "offline")
 

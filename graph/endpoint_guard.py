@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Sequence, TypeVar
 
-from graph.settings import RoutingConfig
+from biopipelines.graph.settings import RoutingConfig
 
 T = TypeVar("T")
 

@@ -18,8 +18,8 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graph.errors import InputError
-from graph.schemas import IntentName, IntentResult, WorkflowPlan
+from biopipelines.graph.errors import InputError
+from biopipelines.graph.schemas import IntentName, IntentResult, WorkflowPlan
 
 NONE_LABEL = "(none)"  # how a null analysis type shows in the confusion table
 
@@ -147,16 +147,16 @@ class Evaluator:
     """Runs rows through the intent node (and the planner, or the whole graph with generate=True)."""
 
     def __init__(self, settings: Any, generate: bool = False) -> None:
-        from graph.models import ModelFactory
-        from nodes.deps import NodeDeps
-        from nodes.intent import IntentNode
+        from biopipelines.graph.models import ModelFactory
+        from biopipelines.nodes.deps import NodeDeps
+        from biopipelines.nodes.intent import IntentNode
 
         self.deps = NodeDeps(settings=settings, models=ModelFactory(settings))
         self.node = IntentNode(self.deps)
         self.generate = generate
         self._graph = None
         if generate:
-            from graph.builder import build_graph
+            from biopipelines.graph.builder import build_graph
 
             self._graph = build_graph(deps=self.deps)
 
@@ -188,7 +188,7 @@ class Evaluator:
         return RowOutcome(row=row, result=result, latency_ms=latency, tier=tier, plan_tools=plan_tools)
 
     def _planned_tools(self, result: IntentResult) -> list[str] | None:
-        from library import UnsupportedAnalysis
+        from biopipelines.library import UnsupportedAnalysis
 
         if result.intent not in ("generate_workflow", "modify_workflow"):
             return None
@@ -201,7 +201,7 @@ class Evaluator:
     def _generated(self, query: str) -> tuple[WorkflowPlan | None, str]:
         from langchain_core.messages import HumanMessage
 
-        from graph.state import RunContext
+        from biopipelines.graph.state import RunContext
 
         state = self._graph.invoke({"messages": [HumanMessage(query)]}, context=RunContext())
         status = state.get("status") or "unknown"

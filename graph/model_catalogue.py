@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graph.errors import ConfigError
-from graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.errors import ConfigError
+from biopipelines.graph.settings import CONFIG_DIR, read_yaml
 
 
 class Architecture(BaseModel):

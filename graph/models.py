@@ -10,13 +10,12 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
-import httpx
 from langchain_core.language_models import BaseChatModel
 
-from graph.endpoint_guard import EndpointGuard
-from graph.model_catalogue import ModelCatalogue, Price, default_catalogue
-from graph.schemas import Tier
-from graph.settings import EndpointConfig, Settings, StructuredMethod
+from biopipelines.graph.endpoint_guard import EndpointGuard
+from biopipelines.graph.model_catalogue import ModelCatalogue, Price, default_catalogue
+from biopipelines.graph.schemas import Tier
+from biopipelines.graph.settings import EndpointConfig, Settings, StructuredMethod
 
 LOCAL_PLACEHOLDER_KEY = "not-needed"  # vLLM and llama.cpp accept any key unless started with --api-key
 
@@ -38,13 +37,15 @@ class TierModel:
 
 def _chat_openai(model: str, base_url: str, api_key: str, timeout_s: float, connect_s: float, max_tokens: int,
                  temperature: float) -> BaseChatModel:
-    from langchain_openai import ChatOpenAI  # imported here: the offline path never pays for it
+    # imported here: the offline path never pays for them
+    from langchain_openai import ChatOpenAI
+    from openai import Timeout  # the client's own type: httpx.Timeout in openai 1.x-2.x, httpx2.Timeout in 3.x
 
     return ChatOpenAI(
         model=model,
         base_url=base_url,
         api_key=api_key,
-        timeout=httpx.Timeout(timeout_s, connect=connect_s),
+        timeout=Timeout(timeout_s, connect=connect_s),
         max_retries=0,
         temperature=temperature,
         # llama.cpp ignores max_completion_tokens; vLLM and the cloud accept max_tokens in the body too.

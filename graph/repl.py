@@ -14,12 +14,12 @@ from pathlib import Path
 
 from langchain_core.messages import AIMessageChunk, HumanMessage
 
-from graph.errors import UserError
-from graph.plan_diff import plan_diff
-from graph.report import WORKFLOW_STATUSES, build_report, prepare_out_dir, write_workflow
-from graph.request_input import check_request
-from graph.settings import Settings, load_settings
-from graph.state import RunContext
+from biopipelines.graph.errors import UserError
+from biopipelines.graph.plan_diff import plan_diff
+from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, prepare_out_dir, write_workflow
+from biopipelines.graph.request_input import check_request
+from biopipelines.graph.settings import Settings, load_settings
+from biopipelines.graph.state import RunContext
 
 HELP = """commands:
   /help          this help
@@ -33,7 +33,7 @@ anything else is a request: describe an analysis, refine the last workflow, or a
 
 class ChatSession:
     def __init__(self, settings: Settings, db: Path, thread: str | None, out=sys.stdout) -> None:
-        from graph.checkpoints import sqlite_checkpointer
+        from biopipelines.graph.checkpoints import sqlite_checkpointer
 
         self.saver, self._conn = sqlite_checkpointer(db)
         self.settings = settings
@@ -42,7 +42,7 @@ class ChatSession:
         self._build()
 
     def _build(self) -> None:
-        from graph.builder import build_graph
+        from biopipelines.graph.builder import build_graph
 
         self.graph = build_graph(self.settings, checkpointer=self.saver)
 
@@ -132,7 +132,7 @@ class ChatSession:
                 self._build()
             self.say(f"profile {self.settings.profile.name} ({self.settings.profile_source})")
         elif name == "/cost":
-            from graph.cost import format_cost, summarize
+            from biopipelines.graph.cost import format_cost, summarize
 
             self.say(format_cost(summarize(self.values().get("routes", []))))
         elif name == "/state":

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from graph.errors import InputError
-from nodes.offline.safety_rules import strip_control_chars
+from biopipelines.graph.errors import InputError
+from biopipelines.nodes.offline.safety_rules import strip_control_chars
 
 READ_SLACK = 4  # bytes per character at most in UTF-8: read no more than the limit can need
 # Text with more control characters than this share is a binary file or a terminal dump, not a request.

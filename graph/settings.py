@@ -14,10 +14,12 @@ from typing import Any, Literal, Mapping, Sequence
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from graph.errors import ConfigError
+from biopipelines.graph.errors import ConfigError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = REPO_ROOT / "config"
+# The folder that holds graph/, nodes/, library/, config/...: the checkout in development, site-packages/biopipelines
+# in an installed wheel. Package data is found from here, never from the working directory.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PACKAGE_ROOT / "config"
 PROFILES_DIR = CONFIG_DIR / "profiles"
 DEFAULT_PROFILE = "offline"
 

@@ -26,11 +26,11 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from langchain_openai.chat_models.base import BaseChatOpenAI
 from pydantic import BaseModel, ValidationError
 
-from graph.deadline import BudgetSpent, acall_within, attempt_limit, call_within, remaining
-from graph.endpoint_guard import EndpointCoolingDown
-from graph.models import TierModel
-from graph.schemas import RouteEntry, Tier
-from nodes.prompts import render_prompt
+from biopipelines.graph.deadline import BudgetSpent, acall_within, attempt_limit, call_within, remaining
+from biopipelines.graph.endpoint_guard import EndpointCoolingDown
+from biopipelines.graph.models import TierModel
+from biopipelines.graph.schemas import RouteEntry, Tier
+from biopipelines.nodes.prompts import render_prompt
 
 T = TypeVar("T", bound=BaseModel)
 

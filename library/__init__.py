@@ -1,12 +1,12 @@
 """The workflow module library: tool modules, recipes, planning and rendering.
 
-    from library import load_library
+    from biopipelines.library import load_library
     library = load_library()
     plan = library.plan("rnaseq_de", entities)            # graph.schemas.WorkflowPlan
     files = render_workflow(plan, library)                 # from library.render.snakemake
 """
 
-from library.catalogue import Library, load_library
-from library.errors import CatalogueError, UnsupportedAnalysis
+from biopipelines.library.catalogue import Library, load_library
+from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 
 __all__ = ["CatalogueError", "Library", "UnsupportedAnalysis", "load_library"]

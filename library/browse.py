@@ -9,9 +9,9 @@ import difflib
 
 from pydantic import BaseModel
 
-from library.catalogue import Library
-from library.errors import CatalogueError
-from library.matching import normalize
+from biopipelines.library.catalogue import Library
+from biopipelines.library.errors import CatalogueError
+from biopipelines.library.matching import normalize
 
 
 class ModuleSummary(BaseModel):

@@ -15,11 +15,11 @@ import jinja2
 import yaml
 from pydantic import ValidationError
 
-from graph.schemas import Entities, StepChoice, WorkflowPlan
-from library import yaml_io
-from library.errors import CatalogueError, UnsupportedAnalysis
-from library.matching import ToolIndex
-from library.models import AnalysisType, ModuleSpec, Organism, PortType, Recipe, StepFacts
+from biopipelines.graph.schemas import Entities, StepChoice, WorkflowPlan
+from biopipelines.library import yaml_io
+from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
+from biopipelines.library.matching import ToolIndex
+from biopipelines.library.models import AnalysisType, ModuleSpec, Organism, PortType, Recipe, StepFacts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -183,7 +183,7 @@ class Library:
     def plan(self, analysis_type: str | None, entities: Entities,
              previous: WorkflowPlan | None = None) -> WorkflowPlan:
         """A WorkflowPlan for the analysis type, or UnsupportedAnalysis (see library.planning)."""
-        from library.planning import plan_workflow
+        from biopipelines.library.planning import plan_workflow
 
         return plan_workflow(self, analysis_type, entities, previous)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from library.catalogue import LIBRARY_ROOT, MODULE_FILES, parse_model, read_yaml
-from library.errors import CatalogueError
-from library.models import ModuleSpec
+from biopipelines.library.catalogue import LIBRARY_ROOT, MODULE_FILES, parse_model, read_yaml
+from biopipelines.library.errors import CatalogueError
+from biopipelines.library.models import ModuleSpec
 
 PIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*=[0-9][A-Za-z0-9_.]*$")  # pkg=version, nothing looser
 RULE_DIRECTIVES = ("log:", "benchmark:", "threads:", "resources:", "conda:")

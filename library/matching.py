@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from library.models import ModuleSpec
+from biopipelines.library.models import ModuleSpec
 
 STEP_PREFIX = "step:"
 

@@ -18,16 +18,16 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from graph.schemas import Entities, StepChoice, WorkflowPlan
-from library.errors import CatalogueError, UnsupportedAnalysis
-from library.matching import normalize, step_marker
-from library.models import Layout, ModuleSpec, Recipe, RecipeStep
-from library.references import ReferenceChoice, choose_reference
-from library.samples import build_samples, clean_name, relayout
-from library.wiring import Wiring
+from biopipelines.graph.schemas import Entities, StepChoice, WorkflowPlan
+from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
+from biopipelines.library.matching import normalize, step_marker
+from biopipelines.library.models import Layout, ModuleSpec, Recipe, RecipeStep
+from biopipelines.library.references import ReferenceChoice, choose_reference
+from biopipelines.library.samples import build_samples, clean_name, relayout
+from biopipelines.library.wiring import Wiring
 
 if TYPE_CHECKING:
-    from library.catalogue import Library
+    from biopipelines.library.catalogue import Library
 
 REFERENCE_STEP_PREFIX = "ref_"
 

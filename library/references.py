@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel, Field
 
-from library.models import Organism
+from biopipelines.library.models import Organism
 
 
 class ReferenceChoice(BaseModel):

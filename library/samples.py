@@ -12,8 +12,8 @@ from collections import OrderedDict
 
 from pydantic import BaseModel, Field
 
-from graph.schemas import Entities
-from library.models import Layout, SampleSheetSpec
+from biopipelines.graph.schemas import Entities
+from biopipelines.library.models import Layout, SampleSheetSpec
 
 FASTQ = re.compile(r"\.(fastq|fq)(\.gz)?$", re.IGNORECASE)
 MATE = re.compile(r"^(?P<stem>.+?)(?:[._-](?:R)?(?P<mate>[12]))?(?:_001)?\.(?:fastq|fq)(?:\.gz)?$", re.IGNORECASE)

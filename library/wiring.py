@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from library.models import Layout, ModuleSpec, Port, PortType
+from biopipelines.library.models import Layout, ModuleSpec, Port, PortType
 
 
 class WiringError(ValueError):

@@ -12,13 +12,13 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.schemas import CheckResult
-from graph.state import AgentState
-from graph.tiers import Served, call_structured
-from nodes.common import now, run_context
-from nodes.deps import NodeDeps
-from nodes.prompts import load_prompt, render_prompt
-from nodes.schemas import CodeFiles
+from biopipelines.graph.schemas import CheckResult
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import Served, call_structured
+from biopipelines.nodes.common import now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.prompts import load_prompt, render_prompt
+from biopipelines.nodes.schemas import CodeFiles
 
 NODE = "coder"
 ROLE = "coder"

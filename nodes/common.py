@@ -9,7 +9,7 @@ from typing import Any, Callable, Hashable
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from graph.state import AgentState, RunContext
+from biopipelines.graph.state import AgentState, RunContext
 
 
 def message_text(message: BaseMessage | dict) -> str:

@@ -13,25 +13,25 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
 
-from graph.models import ModelFactory, TierModel
-from graph.schemas import CheckResult
-from graph.settings import Settings, load_settings
-from graph.state import RunContext
-from nodes.common import Memo
+from biopipelines.graph.models import ModelFactory, TierModel
+from biopipelines.graph.schemas import CheckResult
+from biopipelines.graph.settings import Settings, load_settings
+from biopipelines.graph.state import RunContext
+from biopipelines.nodes.common import Memo
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from graph.schemas import WorkflowPlan
-    from library import Library
-    from nodes.offline.intent import OfflineIntentClassifier
-    from rag.retriever import Retriever
+    from biopipelines.graph.schemas import WorkflowPlan
+    from biopipelines.library import Library
+    from biopipelines.nodes.offline.intent import OfflineIntentClassifier
+    from biopipelines.rag.retriever import Retriever
 
 Validate = Callable[[dict[str, str], float], list[CheckResult]]
 
 
 def _default_validate(files: dict[str, str], timeout_s: float) -> list[CheckResult]:
-    from validation import validate_files
+    from biopipelines.validation import validate_files
 
     return validate_files(files, timeout_s=timeout_s)
 
@@ -81,39 +81,39 @@ class NodeDeps:
     def embeddings(self) -> "Embeddings":
         if self.embeddings_override is not None:
             return self.embeddings_override
-        from rag.embeddings import load_embeddings
+        from biopipelines.rag.embeddings import load_embeddings
 
         return load_embeddings(self.settings)
 
     @cached_property
     def library(self) -> "Library":
-        from library import load_library
+        from biopipelines.library import load_library
 
         return load_library()
 
     def draft(self, plan: "WorkflowPlan") -> dict[str, str]:
         """The library's rendering of `plan`, made once per plan: the planner renders its plan while its model
         thinks, and the coder (every attempt) finds it. A fresh dict each time: callers may update it."""
-        from library.render.snakemake import render_workflow
+        from biopipelines.library.render.snakemake import render_workflow
 
         library = self.library
         return dict(self._drafts.get(plan.model_dump_json(), lambda: render_workflow(plan, library)))
 
     @cached_property
     def intent_classifier(self) -> "OfflineIntentClassifier":
-        from nodes.offline.intent import OfflineIntentClassifier
+        from biopipelines.nodes.offline.intent import OfflineIntentClassifier
 
         return OfflineIntentClassifier(self.embeddings)
 
     @cached_property
     def knowledge_cards(self) -> list:
         """The method-note cards, parsed once per process (the README's citations read them on every workflow)."""
-        from rag.corpus import KNOWLEDGE_DIR, load_cards
+        from biopipelines.rag.corpus import KNOWLEDGE_DIR, load_cards
 
         return load_cards(sorted(KNOWLEDGE_DIR.glob("*.md")))
 
     @cached_property
     def retriever(self) -> "Retriever":
-        from rag.retriever import Retriever
+        from biopipelines.rag.retriever import Retriever
 
         return Retriever.for_embeddings(self.embeddings)

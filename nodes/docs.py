@@ -13,14 +13,14 @@ from typing import Any
 import jinja2
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.schemas import CheckResult, WorkflowPlan
-from graph.state import AgentState
-from graph.tiers import call_structured
-from nodes.common import Memo, now, run_context
-from nodes.deps import NodeDeps
-from nodes.prompts import render_prompt
-from nodes.schemas import DocsOverview
-from nodes.validator import all_passed
+from biopipelines.graph.schemas import CheckResult, WorkflowPlan
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import call_structured
+from biopipelines.nodes.common import Memo, now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.prompts import render_prompt
+from biopipelines.nodes.schemas import DocsOverview
+from biopipelines.nodes.validator import all_passed
 
 NODE = "docs"
 ROLE = "docs"
@@ -62,7 +62,7 @@ def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[d
 
 def method_notes(plan: WorkflowPlan, library, cards: list | None = None) -> list:
     """The knowledge-base notes cited in the README: about the plan's tools, then its topic (rag.further_reading)."""
-    from rag.further_reading import further_reading
+    from biopipelines.rag.further_reading import further_reading
 
     return further_reading([s.module for s in plan.steps], library, topic=plan.recipe.split("_")[0], cards=cards)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.schemas import ExpertAnswer
+from biopipelines.graph.schemas import ExpertAnswer
 
 CONTEXT_HITS = 5
 

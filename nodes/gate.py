@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.state import AgentState
-from nodes.safety_in import refusal
+from biopipelines.graph.state import AgentState
+from biopipelines.nodes.safety_in import refusal
 
 
 def gate(state: AgentState, runtime: Any = None) -> dict:

@@ -15,13 +15,13 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage
 
-from graph.schemas import SafetyVerdict
-from graph.state import AgentState
-from graph.tiers import call_text
-from nodes.common import now, run_context
-from nodes.deps import NodeDeps
-from nodes.offline.safety_rules import describe_categories, parse_guard_verdict
-from nodes.prompts import render_prompt
+from biopipelines.graph.schemas import SafetyVerdict
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import call_text
+from biopipelines.nodes.common import now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.offline.safety_rules import describe_categories, parse_guard_verdict
+from biopipelines.nodes.prompts import render_prompt
 
 NODE = "input_guard"
 ROLE = "safety"

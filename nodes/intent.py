@@ -16,15 +16,15 @@ from typing import Any
 import yaml
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.models import TierModel
-from graph.schemas import Entities, IntentResult, WorkflowPlan
-from graph.settings import REPO_ROOT
-from graph.state import AgentState
-from graph.tiers import Served, call_structured
-from nodes.common import now, run_context
-from nodes.deps import NodeDeps
-from nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
-from nodes.prompts import load_prompt, render_prompt
+from biopipelines.graph.models import TierModel
+from biopipelines.graph.schemas import Entities, IntentResult, WorkflowPlan
+from biopipelines.graph.settings import PACKAGE_ROOT
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import Served, call_structured
+from biopipelines.nodes.common import now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
+from biopipelines.nodes.prompts import load_prompt, render_prompt
 
 NODE = "intent"
 ROLE = "intent"
@@ -34,7 +34,7 @@ EXPERT_INTENTS = {"explain", "statistics"}
 
 @lru_cache(maxsize=1)
 def analysis_type_slugs() -> tuple[str, ...]:
-    data = yaml.safe_load((REPO_ROOT / "library" / "analysis_types.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((PACKAGE_ROOT / "library" / "analysis_types.yaml").read_text(encoding="utf-8"))
     return tuple(t["slug"] for t in data["analysis_types"])
 
 
@@ -108,7 +108,7 @@ def reply_for(result: IntentResult) -> dict:
 
 @lru_cache(maxsize=1)
 def _fetch_table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    data = yaml.safe_load((REPO_ROOT / "nodes" / "offline" / "data" / "fetch_commands.yaml").read_text("utf-8"))
+    data = yaml.safe_load((PACKAGE_ROOT / "nodes" / "offline" / "data" / "fetch_commands.yaml").read_text("utf-8"))
     return tuple((re.compile(e["pattern"]), e["what"], e["command"]) for e in data["fetch_commands"])
 
 

@@ -16,12 +16,12 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from graph.errors import ConfigError
-from graph.models import TierModel
-from graph.schemas import IntentName, IntentResult
-from graph.settings import REPO_ROOT
+from biopipelines.graph.errors import ConfigError
+from biopipelines.graph.models import TierModel
+from biopipelines.graph.schemas import IntentName, IntentResult
+from biopipelines.graph.settings import PACKAGE_ROOT
 
-INTENT_CONFIG = REPO_ROOT / "config" / "intent.yaml"
+INTENT_CONFIG = PACKAGE_ROOT / "config" / "intent.yaml"
 
 
 class _Strict(BaseModel):

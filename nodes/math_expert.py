@@ -10,13 +10,13 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.schemas import ExpertAnswer
-from graph.state import AgentState
-from graph.tiers import call_structured
-from nodes.common import now, run_context
-from nodes.deps import NodeDeps
-from nodes.experts import CONTEXT_HITS, answer_text, citation_check, format_context
-from nodes.prompts import render_prompt
+from biopipelines.graph.schemas import ExpertAnswer
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import call_structured
+from biopipelines.nodes.common import now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.experts import CONTEXT_HITS, answer_text, citation_check, format_context
+from biopipelines.nodes.prompts import render_prompt
 
 NODE = "math_expert"
 ROLE = "math"
@@ -27,7 +27,7 @@ class MathExpertNode:
         self.deps = deps
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
-        from nodes.offline.math_expert import answer_statistics
+        from biopipelines.nodes.offline.math_expert import answer_statistics
 
         started = now()
         question = state["request"]

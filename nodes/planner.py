@@ -13,14 +13,14 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.schemas import Entities, IntentResult, WorkflowPlan
-from graph.state import AgentState
-from graph.tiers import call_structured, offline_route
-from nodes.common import now, run_context
-from nodes.deps import NodeDeps
-from nodes.prompts import render_prompt
-from nodes.schemas import PlanAdvice
-from rag.tool_lookup import resolve_requested
+from biopipelines.graph.schemas import Entities, IntentResult, WorkflowPlan
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import call_structured, offline_route
+from biopipelines.nodes.common import now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.prompts import render_prompt
+from biopipelines.nodes.schemas import PlanAdvice
+from biopipelines.rag.tool_lookup import resolve_requested
 
 NODE = "planner"
 ROLE = "planner"
@@ -63,7 +63,7 @@ class PlannerNode:
         self.deps = deps
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
-        from library import UnsupportedAnalysis
+        from biopipelines.library import UnsupportedAnalysis
 
         started = now()
         intent: IntentResult = state["intent"]

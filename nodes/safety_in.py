@@ -13,12 +13,12 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from graph.schemas import SafetyVerdict
-from graph.state import PER_TURN_RESET, AgentState
-from graph.tiers import offline_route
-from nodes.common import last_user_text, now, run_context
-from nodes.deps import NodeDeps
-from nodes.offline.safety_rules import load_rules, strip_control_chars
+from biopipelines.graph.schemas import SafetyVerdict
+from biopipelines.graph.state import PER_TURN_RESET, AgentState
+from biopipelines.graph.tiers import offline_route
+from biopipelines.nodes.common import last_user_text, now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.offline.safety_rules import load_rules, strip_control_chars
 
 NODE = "safety_in"
 GUARD_ROLE = "safety"  # asked by input_guard; here only whether one is configured

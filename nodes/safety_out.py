@@ -17,12 +17,12 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
 
-from graph.state import AgentState
-from graph.tiers import call_text, offline_route
-from nodes.common import Memo, now, run_context
-from nodes.deps import NodeDeps
-from nodes.offline.safety_rules import describe_categories, load_rules, parse_guard_verdict
-from nodes.prompts import render_prompt
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import call_text, offline_route
+from biopipelines.nodes.common import Memo, now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.offline.safety_rules import describe_categories, load_rules, parse_guard_verdict
+from biopipelines.nodes.prompts import render_prompt
 
 NODE = "safety_out"
 ROLE = "safety"
@@ -36,7 +36,7 @@ def _redact(rules, text: str) -> tuple:
 
 def screen_answer_code(answer: str) -> tuple[str, list[str]]:
     """Withhold fenced code blocks whose shell the static screen rejects; the answer and the findings."""
-    from validation.shell_screen import screen_shell
+    from biopipelines.validation.shell_screen import screen_shell
 
     findings: list[str] = []
 
@@ -63,7 +63,7 @@ class SafetyOutNode:
         return redacted, list(ids)
 
     def __call__(self, state: AgentState, runtime: Any = None) -> dict:
-        from validation import screen_workflow
+        from biopipelines.validation import screen_workflow
 
         started = now()
         files = dict(state.get("files", {}))

@@ -10,14 +10,14 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.schemas import CheckResult
-from graph.state import AgentState
-from graph.tiers import call_structured, offline_route
-from nodes.coder import format_draft
-from nodes.common import now, run_context
-from nodes.deps import NodeDeps
-from nodes.prompts import load_prompt
-from nodes.schemas import Review
+from biopipelines.graph.schemas import CheckResult
+from biopipelines.graph.state import AgentState
+from biopipelines.graph.tiers import call_structured, offline_route
+from biopipelines.nodes.coder import format_draft
+from biopipelines.nodes.common import now, run_context
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.prompts import load_prompt
+from biopipelines.nodes.schemas import Review
 
 NODE = "validator"
 ROLE = "validator"

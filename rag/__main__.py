@@ -1,4 +1,4 @@
-"""Build (or check) the knowledge index: `python -m rag [--profile NAME] [--force]`.
+"""Build (or check) the knowledge index: `python -m biopipelines.rag [--profile NAME] [--force]`.
 
 Prints the manifest, so a user can see which model, corpus hash and location the experts will use.
 """
@@ -9,14 +9,14 @@ import argparse
 import sys
 import time
 
-from graph.errors import UserError
-from graph.settings import load_settings
-from rag.embeddings import load_embeddings
-from rag.index import index_dir, load_or_build, model_id_of
+from biopipelines.graph.errors import UserError
+from biopipelines.graph.settings import load_settings
+from biopipelines.rag.embeddings import load_embeddings
+from biopipelines.rag.index import index_dir, load_or_build, model_id_of
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rag", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m biopipelines.rag", description=__doc__.splitlines()[0])
     parser.add_argument("--profile", help="profile whose embeddings role to use (default: $BIOPIPELINES_PROFILE, "
                                           "else offline)")
     parser.add_argument("--force", action="store_true", help="rebuild even if the index is current")

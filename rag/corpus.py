@@ -16,8 +16,8 @@ from typing import Iterable
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from graph.errors import ConfigError
-from rag.tokens import split_sentences
+from biopipelines.graph.errors import ConfigError
+from biopipelines.rag.tokens import split_sentences
 
 RAG_DIR = Path(__file__).resolve().parent
 KNOWLEDGE_DIR = RAG_DIR / "knowledge"

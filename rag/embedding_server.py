@@ -4,7 +4,7 @@ It exists so that the HTTP embeddings path (the one a vLLM or TEI server answers
 on loopback without a GPU: the integration tests start it as a subprocess. It is also handy for sharing one
 embedder between several processes on a workstation:
 
-    python -m rag.embedding_server --port 8090 [--model-name minilm]
+    python -m biopipelines.rag.embedding_server --port 8090 [--model-name minilm]
 
 Implements POST /v1/embeddings (input: a string or a list of strings; encoding_format: float or base64, as the
 openai client sends by default) and GET /v1/models. Anything else is a 4xx with an OpenAI-style error body.
@@ -100,13 +100,13 @@ class EmbeddingServer(ThreadingHTTPServer):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rag.embedding_server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m biopipelines.rag.embedding_server", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090, help="0 picks a free port (printed on stdout)")
     parser.add_argument("--model-name", default="minilm", help="the served model name clients must ask for")
     args = parser.parse_args(argv)
-    from graph.errors import UserError
-    from rag.embeddings import embedded_default
+    from biopipelines.graph.errors import UserError
+    from biopipelines.rag.embeddings import embedded_default
 
     try:
         embeddings = embedded_default()

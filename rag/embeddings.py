@@ -18,8 +18,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from graph.errors import ConfigError
-from graph.settings import Settings
+from biopipelines.graph.errors import ConfigError
+from biopipelines.graph.settings import Settings
 
 EMBEDDED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 BGE_M3_ID = "BAAI/bge-m3"
@@ -88,7 +88,7 @@ def embedded_default() -> SentenceTransformerEmbeddings:
 def load_embeddings(settings: Settings) -> Embeddings:
     role = settings.profile.role("embeddings")
     if role.endpoints:
-        from rag.endpoint_embeddings import EndpointEmbeddings
+        from biopipelines.rag.endpoint_embeddings import EndpointEmbeddings
 
         ep = role.endpoints[0]
         key = (os.environ.get(ep.api_key_env) if ep.api_key_env else None) or "not-needed"

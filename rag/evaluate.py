@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from graph.errors import InputError
-from rag.retriever import Retriever
+from biopipelines.graph.errors import InputError
+from biopipelines.rag.retriever import Retriever
 
 MRR_DEPTH = 10
 

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from library.matching import normalize
-from rag.corpus import KNOWLEDGE_DIR, load_cards
+from biopipelines.library.matching import normalize
+from biopipelines.rag.corpus import KNOWLEDGE_DIR, load_cards
 
 if TYPE_CHECKING:
-    from library import Library
-    from rag.corpus import Card
+    from biopipelines.library import Library
+    from biopipelines.rag.corpus import Card
 
 MAX_NOTES = 8
 

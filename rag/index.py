@@ -21,8 +21,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ValidationError
 
-from rag.corpus import Corpus, load_corpus
-from rag.tokens import quotable_units
+from biopipelines.rag.corpus import Corpus, load_corpus
+from biopipelines.rag.tokens import quotable_units
 
 MANIFEST = "manifest.json"
 INDEX_NAME = "index"

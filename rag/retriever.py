@@ -13,10 +13,10 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
-from rag.bm25 import SparseBM25
-from rag.corpus import Chunk, Corpus
-from rag.index import IndexManifest, LoadedIndex, load_or_build, unit_vectors
-from rag.tokens import tokenize
+from biopipelines.rag.bm25 import SparseBM25
+from biopipelines.rag.corpus import Chunk, Corpus
+from biopipelines.rag.index import IndexManifest, LoadedIndex, load_or_build, unit_vectors
+from biopipelines.rag.tokens import tokenize
 
 RRF_K = 60  # the constant of Cormack et al. 2009; damps the influence of any single ranking's top positions
 

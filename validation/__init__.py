@@ -1,6 +1,6 @@
 """Workflow validation: a static screen, then `snakemake --lint` and a dry run inside a sandboxed subprocess."""
 
-from validation.snakemake_checks import validate_dir, validate_files
-from validation.static_screen import screen_workflow
+from biopipelines.validation.snakemake_checks import validate_dir, validate_files
+from biopipelines.validation.static_screen import screen_workflow
 
 __all__ = ["screen_workflow", "validate_dir", "validate_files"]

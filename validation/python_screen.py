@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from validation import screen_rules as rules
-from validation.secret_names import looks_secret
-from validation.shell_screen import screen_shell
+from biopipelines.validation import screen_rules as rules
+from biopipelines.validation.secret_names import looks_secret
+from biopipelines.validation.shell_screen import screen_shell
 
 
 class Finding(BaseModel):

@@ -29,7 +29,7 @@ from types import TracebackType
 
 from pydantic import BaseModel, Field
 
-from validation.secret_names import looks_secret
+from biopipelines.validation.secret_names import looks_secret
 
 _HERE = Path(__file__).resolve().parent
 _JAIL = _HERE / "ns_jail.py"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from validation import screen_rules as rules
+from biopipelines.validation import screen_rules as rules
 
 # Where one simple command ends and the next begins (quotes are not honoured: a split inside an awk program only
 # produces words that are not commands, which is harmless for this screen).

@@ -17,12 +17,12 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from graph.schemas import CheckResult
-from validation import screen_rules
-from validation.sandbox import Sandbox, SandboxLimits, SandboxResult
-from validation.snakefile_parser import SnakefileSyntaxError
-from validation.snakemake_output import job_summary, parse_lints, relativize, summarize_error
-from validation.static_screen import SNAKEFILE_NAMES, screen_workflow, syntax_errors
+from biopipelines.graph.schemas import CheckResult
+from biopipelines.validation import screen_rules
+from biopipelines.validation.sandbox import Sandbox, SandboxLimits, SandboxResult
+from biopipelines.validation.snakefile_parser import SnakefileSyntaxError
+from biopipelines.validation.snakemake_output import job_summary, parse_lints, relativize, summarize_error
+from biopipelines.validation.static_screen import SNAKEFILE_NAMES, screen_workflow, syntax_errors
 
 SCREEN, LINT, DRY_RUN = "static_screen", "snakemake_lint", "dry_run"
 _AUDIT_GUARD = Path(__file__).resolve().parent / "audit_guard.py"

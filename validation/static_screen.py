@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
-from validation import screen_rules as rules
-from validation.python_screen import Finding, collect_aliases, include_targets, scan_python
-from validation.snakefile_parser import SnakefileSyntaxError, Translation, TranslatorUnavailable, translate
+from biopipelines.validation import screen_rules as rules
+from biopipelines.validation.python_screen import Finding, collect_aliases, include_targets, scan_python
+from biopipelines.validation.snakefile_parser import SnakefileSyntaxError, Translation, TranslatorUnavailable, translate
 
 SNAKEFILE_NAMES: tuple[str, ...] = ("workflow/Snakefile", "Snakefile", "workflow/snakefile", "snakefile")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from graph.commands.endpoint_option import add_endpoint_option
-from graph.commands.options import add_profile_option
+from biopipelines.graph.commands.endpoint_option import add_endpoint_option
+from biopipelines.graph.commands.options import add_profile_option
 
 
 def add_parser(sub) -> None:
@@ -18,6 +18,6 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.repl import run_chat
+    from biopipelines.graph.repl import run_chat
 
     return run_chat(args)

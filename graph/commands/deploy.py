@@ -21,8 +21,8 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from deploy.render import load_plan, render_all
-    from deploy.render_slurm import SlurmOptions
+    from biopipelines.deploy.render import load_plan, render_all
+    from biopipelines.deploy.render_slurm import SlurmOptions
 
     plan = load_plan(Path(args.plan))
     out = Path(args.out)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from graph.commands.options import add_profile_option
+from biopipelines.graph.commands.options import add_profile_option
 
 
 def add_parser(sub) -> None:
@@ -47,10 +47,10 @@ def _print_confusion(confusion: dict[str, dict[str, int]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.errors import InputError
-    from graph.evaluation import Evaluator, load_rows, report
-    from graph.settings import load_settings
-    from nodes.intent import analysis_type_slugs
+    from biopipelines.graph.errors import InputError
+    from biopipelines.graph.evaluation import Evaluator, load_rows, report
+    from biopipelines.graph.settings import load_settings
+    from biopipelines.nodes.intent import analysis_type_slugs
 
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit must be a positive number of rows")

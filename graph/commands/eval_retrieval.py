@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from graph.commands.options import add_profile_option
+from biopipelines.graph.commands.options import add_profile_option
 
 
 def add_parser(sub) -> None:
@@ -18,17 +18,17 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.errors import InputError
-    from graph.settings import load_settings
-    from rag.evaluate import evaluate, load_labelled
+    from biopipelines.graph.errors import InputError
+    from biopipelines.graph.settings import load_settings
+    from biopipelines.rag.evaluate import evaluate, load_labelled
 
     if not 1 <= args.k <= 50:
         raise InputError(f"--k must be between 1 and 50, got {args.k}")
     queries = load_labelled(args.file)  # bad file: one line and exit 2, before the model loads
     settings = load_settings(args.profile)
 
-    from rag.embeddings import load_embeddings
-    from rag.retriever import Retriever
+    from biopipelines.rag.embeddings import load_embeddings
+    from biopipelines.rag.retriever import Retriever
 
     report = evaluate(Retriever.for_embeddings(load_embeddings(settings)), queries, k=args.k, file=str(args.file))
     if args.json:

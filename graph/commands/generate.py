@@ -9,12 +9,12 @@ from pathlib import Path
 
 from langchain_core.messages import HumanMessage
 
-from graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out_dir, write_workflow
-from graph.request_input import read_request
-from graph.settings import load_settings
-from graph.state import RunContext
-from graph.commands.endpoint_option import add_endpoint_option
-from graph.commands.options import add_profile_option
+from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out_dir, write_workflow
+from biopipelines.graph.request_input import read_request
+from biopipelines.graph.settings import load_settings
+from biopipelines.graph.state import RunContext
+from biopipelines.graph.commands.endpoint_option import add_endpoint_option
+from biopipelines.graph.commands.options import add_profile_option
 
 
 def add_parser(sub) -> None:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     prepare_out_dir(out, args.force)
 
-    from graph.builder import build_graph
+    from biopipelines.graph.builder import build_graph
 
     graph = build_graph(settings)
     state: dict = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from graph.commands.options import add_profile_option
+from biopipelines.graph.commands.options import add_profile_option
 
 
 def add_parser(sub) -> None:
@@ -24,9 +24,9 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from graph.settings import load_settings
-    from rag.embeddings import load_embeddings
-    from rag.index import index_dir, load_or_build, model_id_of
+    from biopipelines.graph.settings import load_settings
+    from biopipelines.rag.embeddings import load_embeddings
+    from biopipelines.rag.index import index_dir, load_or_build, model_id_of
 
     embeddings = load_embeddings(load_settings(args.profile))
     model_id = model_id_of(embeddings)

@@ -17,10 +17,10 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.errors import UserError
-    from library import load_library
-    from library.browse import catalogue, detail, format_catalogue, format_detail
-    from library.errors import CatalogueError
+    from biopipelines.graph.errors import UserError
+    from biopipelines.library import load_library
+    from biopipelines.library.browse import catalogue, detail, format_catalogue, format_detail
+    from biopipelines.library.errors import CatalogueError
 
     library = load_library()
     if args.library_action == "list":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph.commands.options import add_profile_option
+from biopipelines.graph.commands.options import add_profile_option
 
 
 def add_parser(sub) -> None:
@@ -28,15 +28,15 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from graph.errors import InputError
-    from graph.model_catalogue import default_catalogue
-    from graph.settings import load_settings
+    from biopipelines.graph.errors import InputError
+    from biopipelines.graph.model_catalogue import default_catalogue
+    from biopipelines.graph.settings import load_settings
 
-    from deploy.gpus import default_gpu_catalogue, parse_inventory
-    from deploy.planner import plan
-    from deploy.presets import get_preset, seed_comparison
-    from deploy.selection import apply_overrides, from_preset, from_profile
-    from deploy.table import print_plan
+    from biopipelines.deploy.gpus import default_gpu_catalogue, parse_inventory
+    from biopipelines.deploy.planner import plan
+    from biopipelines.deploy.presets import get_preset, seed_comparison
+    from biopipelines.deploy.selection import apply_overrides, from_preset, from_profile
+    from biopipelines.deploy.table import print_plan
 
     if args.preset:
         preset = get_preset(args.preset)

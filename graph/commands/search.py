@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from graph.commands.options import add_profile_option
+from biopipelines.graph.commands.options import add_profile_option
 
 MAX_K = 50
 
@@ -20,9 +20,9 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.errors import InputError
-    from graph.request_input import read_request
-    from graph.settings import load_settings
+    from biopipelines.graph.errors import InputError
+    from biopipelines.graph.request_input import read_request
+    from biopipelines.graph.settings import load_settings
 
     if not 1 <= args.k <= MAX_K:
         raise InputError(f"--k must be between 1 and {MAX_K}, got {args.k}")
@@ -31,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.profile)
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
 
-    from rag.embeddings import load_embeddings
-    from rag.retriever import Retriever
+    from biopipelines.rag.embeddings import load_embeddings
+    from biopipelines.rag.retriever import Retriever
 
     hits = Retriever.for_embeddings(load_embeddings(settings)).search(query, k=args.k)
     if args.json:

@@ -6,8 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from graph.errors import UserError
-from graph.commands.options import add_profile_option
+from biopipelines.graph.errors import UserError
+from biopipelines.graph.commands.options import add_profile_option
 
 
 def add_parser(sub) -> None:
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.directory).expanduser()
     if not (path / "workflow" / "Snakefile").is_file():
         raise UserError(f"{path} has no workflow/Snakefile; point at a generated workflow directory")
-    from validation import validate_dir
+    from biopipelines.validation import validate_dir
 
     checks = validate_dir(path, timeout_s=args.timeout)
     ok = all(c.ok for c in checks)

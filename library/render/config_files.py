@@ -7,9 +7,9 @@ import csv
 import io
 import json
 
-from graph.schemas import WorkflowPlan
-from library import yaml_io
-from library.models import ModuleSpec, PortType
+from biopipelines.graph.schemas import WorkflowPlan
+from biopipelines.library import yaml_io
+from biopipelines.library.models import ModuleSpec, PortType
 
 TOP_LEVEL = {
     "samples": "the sample sheet (tab-separated)",

@@ -12,15 +12,15 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from graph.schemas import WorkflowPlan
-from library.errors import CatalogueError
-from library.models import ModuleSpec
-from library.render.config_files import config_schema, config_yaml, samples_schema, samples_tsv, test_dataset
-from library.render.snakemake_io import input_expr, log_expr, output_expr, py_str, target_expr
-from library.wiring import Wiring
+from biopipelines.graph.schemas import WorkflowPlan
+from biopipelines.library.errors import CatalogueError
+from biopipelines.library.models import ModuleSpec
+from biopipelines.library.render.config_files import config_schema, config_yaml, samples_schema, samples_tsv, test_dataset
+from biopipelines.library.render.snakemake_io import input_expr, log_expr, output_expr, py_str, target_expr
+from biopipelines.library.wiring import Wiring
 
 if TYPE_CHECKING:
-    from library.catalogue import Library
+    from biopipelines.library.catalogue import Library
 
 
 def full_config(plan: WorkflowPlan, modules: list[ModuleSpec]) -> dict:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from library.models import ModuleSpec, Port
-from library.wiring import Binding
+from biopipelines.library.models import ModuleSpec, Port
+from biopipelines.library.wiring import Binding
 
 # input functions defined in common.smk
 SAMPLE_SETS = {"all": "get_samples()", "treatment": "get_treatment_samples()"}

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from graph.schemas import Citation, ExpertAnswer
-from rag.tokens import quotable_units, tokenize
+from biopipelines.graph.schemas import Citation, ExpertAnswer
+from biopipelines.rag.tokens import quotable_units, tokenize
 
 if TYPE_CHECKING:
-    from rag.retriever import Hit, Retriever
+    from biopipelines.rag.retriever import Hit, Retriever
 
 CANDIDATE_PASSAGES = 8
 MAX_WORDS = 200

@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from graph.schemas import Entities
-from nodes.offline.assay_details import read_assay_details
-from nodes.offline.lexicon import Lexicon, OrganismLexicon, load_lexicon
-from nodes.offline.samples import DesignReader
-from nodes.offline.textnorm import FuzzyVocabulary
-from nodes.offline.tool_mentions import ToolMatcher
+from biopipelines.graph.schemas import Entities
+from biopipelines.nodes.offline.assay_details import read_assay_details
+from biopipelines.nodes.offline.lexicon import Lexicon, OrganismLexicon, load_lexicon
+from biopipelines.nodes.offline.samples import DesignReader
+from biopipelines.nodes.offline.textnorm import FuzzyVocabulary
+from biopipelines.nodes.offline.tool_mentions import ToolMatcher
 
 _DATA_EXT = (r"(?:fastq|fq|fasta|fa|fna|faa|gz|bz2|zst|bam|bai|cram|crai|sam|bed|bedpe|bw|bigwig|bedgraph|vcf|bcf|"
              r"gvcf|gtf|gff|gff3|tsv|csv|txt|yaml|yml|json|smk|h5|h5ad|loom|mtx|pod5|fast5|sra|cool|mcool|hic|"

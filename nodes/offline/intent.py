@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from graph.schemas import Entities, IntentName, IntentResult
-from nodes.offline.entities import EntityExtractor
-from nodes.offline.exemplar_knn import ExemplarIndex, embed_query
-from nodes.offline.intent_patterns import SECONDARY_WEIGHT, PatternEvidence, PatternScorer
-from nodes.offline.lexicon import Lexicon, load_lexicon
-from nodes.offline.tool_mentions import ToolMatcher
+from biopipelines.graph.schemas import Entities, IntentName, IntentResult
+from biopipelines.nodes.offline.entities import EntityExtractor
+from biopipelines.nodes.offline.exemplar_knn import ExemplarIndex, embed_query
+from biopipelines.nodes.offline.intent_patterns import SECONDARY_WEIGHT, PatternEvidence, PatternScorer
+from biopipelines.nodes.offline.lexicon import Lexicon, load_lexicon
+from biopipelines.nodes.offline.tool_mentions import ToolMatcher
 
 INTENTS: tuple[IntentName, ...] = (
     "generate_workflow", "modify_workflow", "explain", "statistics", "validate_workflow", "plan_deployment",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nodes.offline.lexicon import Lexicon, WeightedPattern
-from nodes.offline.textnorm import FuzzyVocabulary, normalise
-from nodes.offline.tool_mentions import ToolMatcher
+from biopipelines.nodes.offline.lexicon import Lexicon, WeightedPattern
+from biopipelines.nodes.offline.textnorm import FuzzyVocabulary, normalise
+from biopipelines.nodes.offline.tool_mentions import ToolMatcher
 
 SECONDARY_WEIGHT = 0.3
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from graph.errors import ConfigError
-from graph.settings import read_yaml
+from biopipelines.graph.errors import ConfigError
+from biopipelines.graph.settings import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ANALYSIS_TYPES_FILE = Path(__file__).resolve().parents[2] / "library" / "analysis_types.yaml"

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from graph.schemas import Citation, ExpertAnswer
-from nodes.offline import stats
+from biopipelines.graph.schemas import Citation, ExpertAnswer
+from biopipelines.nodes.offline import stats
 
 if TYPE_CHECKING:  # importing the retriever at run time would pull in FAISS for callers that pass None
-    from rag.retriever import Retriever
+    from biopipelines.rag.retriever import Retriever
 
 POWER_CARD = "rnaseq-replicates-power"
 FDR_ALPHA_CARD = "multiple-testing-fwer"
@@ -335,7 +335,7 @@ def _citations(cards: list[str], retriever: "Retriever | None") -> list[Citation
     if retriever is not None:
         titles = {card: retriever.card_title(card) for card in cards}
     else:
-        from rag.corpus import load_cards  # reads the Markdown only; no embeddings needed
+        from biopipelines.rag.corpus import load_cards  # reads the Markdown only; no embeddings needed
 
         titles = {c.id: c.title for c in load_cards() if c.id in cards}
     return [Citation(card=card, title=titles[card]) for card in cards if titles.get(card)]

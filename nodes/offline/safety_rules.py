@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from graph.errors import ConfigError
-from graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.errors import ConfigError
+from biopipelines.graph.settings import CONFIG_DIR, read_yaml
 
 # C0/C1 controls except tab and newline, DEL, zero-width and bidirectional overrides (used to hide text from
 # reviewers: "Trojan Source"), and the byte-order mark.

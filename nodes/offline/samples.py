@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nodes.offline.lexicon import ConditionLexicon
+from biopipelines.nodes.offline.lexicon import ConditionLexicon
 
 _CONTRAST = re.compile(r"\s+(?:vs\.?|versus|v\.|compared\s+(?:to|with)|against)\s+", re.IGNORECASE)
 _STRONG_CONTRAST = re.compile(r"vs\.?|versus|v\.", re.IGNORECASE)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from nodes.offline.lexicon import ToolLexicon
+from biopipelines.nodes.offline.lexicon import ToolLexicon
 
 Polarity = Literal["requested", "excluded"]
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.cli import main as cli_main
-from graph.request_input import check_request
+from biopipelines.graph.cli import main as cli_main
+from biopipelines.graph.request_input import check_request
 from tests.cli import REPO, biopipelines_exe, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +41,7 @@ def assert_one_line_error(returncode: int, stderr: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(hostile_text)
 def test_check_request_cleans_or_rejects_in_one_line(text: str) -> None:
-    from graph.errors import InputError
+    from biopipelines.graph.errors import InputError
 
     try:
         cleaned = check_request(text, LIMIT)

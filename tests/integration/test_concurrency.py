@@ -7,10 +7,10 @@ import asyncio
 import pytest
 from langchain_core.messages import HumanMessage
 
-from graph.models import ModelFactory
-from graph.schemas import IntentResult
-from graph.settings import load_settings
-from graph.tiers import acall_structured
+from biopipelines.graph.models import ModelFactory
+from biopipelines.graph.schemas import IntentResult
+from biopipelines.graph.settings import load_settings
+from biopipelines.graph.tiers import acall_structured
 from tests.integration.fault_server import FaultServer
 from tests.integration.test_fault_scenarios import BUDGET_S, GOOD, OFFLINE, profile
 

@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 import yaml
 
-from graph.errors import ConfigError
-from graph.settings import load_settings
-from rag.embeddings import embedded_default, load_embeddings
-from rag.endpoint_embeddings import EndpointEmbeddings
-from rag.evaluate import evaluate, load_labelled
-from rag.index import model_id_of
-from rag.retriever import Retriever
+from biopipelines.graph.errors import ConfigError
+from biopipelines.graph.settings import load_settings
+from biopipelines.rag.embeddings import embedded_default, load_embeddings
+from biopipelines.rag.endpoint_embeddings import EndpointEmbeddings
+from biopipelines.rag.evaluate import evaluate, load_labelled
+from biopipelines.rag.index import model_id_of
+from biopipelines.rag.retriever import Retriever
 from tests.servers import free_port, running
 from tests.unit import test_rag
 
@@ -32,7 +32,7 @@ SERVED_NAME = "minilm"
 def embeddings_url(tmp_path_factory) -> str:
     tmp = tmp_path_factory.mktemp("embeddings-server")
     port = free_port()
-    cmd = [sys.executable, "-m", "rag.embedding_server", "--port", str(port), "--model-name", SERVED_NAME]
+    cmd = [sys.executable, "-m", "biopipelines.rag.embedding_server", "--port", str(port), "--model-name", SERVED_NAME]
     with running(cmd, f"http://127.0.0.1:{port}/v1/models", tmp / "server.log", timeout_s=120):
         yield f"http://127.0.0.1:{port}/v1"
 

@@ -8,9 +8,9 @@ import os
 import pytest
 import yaml
 
-from graph.settings import PROFILES_DIR
+from biopipelines.graph.settings import PROFILES_DIR
 from tests.cli import run_cli
-from tests.integration.fault_server import FaultServer
+from tests.integration.fault_server import FaultServer, refused_url
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +59,21 @@ def test_generate_against_a_server_that_never_answers(tmp_path, fault):
     assert all("in cooldown" in r["fallback_reason"] for r in model_nodes[1:])
     assert fault.hits["hang"] == 1
     assert report["cost"]["calls"]["offline"] == len(report["routes"]) and report["cost"]["local_share"] is None
+
+
+def test_generate_on_the_shipped_profile_when_every_endpoint_refuses(tmp_path):
+    """The shipped profile as it is, with nothing listening: every model node says why the offline tier served."""
+    result = run_cli("generate", "ChIP-seq peak calling for H3K27ac in human, paired-end, with input controls",
+                     "--out", str(tmp_path / "wf"), "--profile", "h100_2xt4", "--json",
+                     "--endpoint", f"*={refused_url()}", env=NO_CLOUD_KEYS, timeout=BUDGET_S)
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    report = json.loads(result.stdout)
+    assert report["status"] == "validated"
+    model_nodes = [r for r in report["routes"] if r["node"] in ("intent", "planner", "coder", "validator", "docs")]
+    assert {r["node"] for r in model_nodes} >= {"intent", "planner", "coder", "validator", "docs"}
+    assert all(r["tier"] == "offline" for r in report["routes"])
+    for r in model_nodes:
+        assert "refused" in r["fallback_reason"].lower(), r
 
 
 def test_the_time_budget_cuts_off_a_server_that_never_answers(tmp_path, fault):

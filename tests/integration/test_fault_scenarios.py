@@ -6,10 +6,10 @@ import pytest
 import yaml
 from langchain_core.messages import HumanMessage
 
-from graph.models import ModelFactory
-from graph.schemas import IntentResult
-from graph.settings import load_settings
-from graph.tiers import call_structured
+from biopipelines.graph.models import ModelFactory
+from biopipelines.graph.schemas import IntentResult
+from biopipelines.graph.settings import load_settings
+from biopipelines.graph.tiers import call_structured
 from tests.integration.fault_server import FaultServer, refused_url
 
 pytestmark = pytest.mark.integration
@@ -100,7 +100,7 @@ def test_failing_replica_then_healthy_replica(tmp_path, fault):
 
 def test_cloud_tier_serves_when_local_is_down(tmp_path, fault, monkeypatch):
     """The cloud tier is a real ChatOpenAI client too; here its base URL is the fault server's healthy prefix."""
-    from graph.model_catalogue import CloudModel, ModelCatalogue, Price, default_catalogue
+    from biopipelines.graph.model_catalogue import CloudModel, ModelCatalogue, Price, default_catalogue
 
     cat = default_catalogue()
     cloud = CloudModel(id="gpt-4o-mini", provider="test", base_url=fault.url("ok"), api_key_env="TEST_KEY",
@@ -131,7 +131,7 @@ EXPLAIN = IntentResult(intent="explain", analysis_type="rnaseq_de", confidence=0
 @pytest.mark.parametrize("name, expect", [("stream_ok", "local"), ("cut", "offline")])
 def test_streamed_tokens_reach_the_graph_stream_and_a_cut_stream_falls_back(tmp_path, fault, name, expect):
     """With stream_mode="messages" ChatOpenAI streams (SSE); a stream cut mid-answer ends in the offline tier."""
-    from graph import build_graph
+    from biopipelines.graph import build_graph
 
     fault.scripts["stream_ok"] = [EXPLAIN.model_dump_json()]  # a question: the offline reading agrees
     before = len(fault.requests.get(name, []))

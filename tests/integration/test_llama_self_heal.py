@@ -14,10 +14,10 @@ import pytest
 import yaml
 from langchain_core.messages import HumanMessage
 
-from graph import build_graph
-from graph.report import build_report
-from graph.settings import load_settings
-from nodes.schemas import CodeFiles, FileEdit
+from biopipelines.graph import build_graph
+from biopipelines.graph.report import build_report
+from biopipelines.graph.settings import load_settings
+from biopipelines.nodes.schemas import CodeFiles, FileEdit
 from tests.integration.fault_server import FaultServer
 
 pytestmark = pytest.mark.integration

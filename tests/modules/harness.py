@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph.schemas import Entities
-from library import load_library
-from library.render.snakemake import render_workflow
+from biopipelines.graph.schemas import Entities
+from biopipelines.library import load_library
+from biopipelines.library.render.snakemake import render_workflow
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 SHIMS = Path(__file__).resolve().parent / "bin"

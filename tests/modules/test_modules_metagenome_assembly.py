@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.schemas import Entities
-from library import load_library
+from biopipelines.graph.schemas import Entities
+from biopipelines.library import load_library
 from tests.modules import synthetic_metagenome_assembly as meta
 from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 

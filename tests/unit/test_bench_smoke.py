@@ -46,8 +46,8 @@ def check_summary(summary: dict, n: int) -> None:
 
 def test_delay_server_answers_every_schema_the_graph_asks_for():
     from bench.delay_server import ANSWERS, answer_for
-    from graph.schemas import ExpertAnswer, IntentResult
-    from nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
+    from biopipelines.graph.schemas import ExpertAnswer, IntentResult
+    from biopipelines.nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
 
     for schema in (IntentResult, PlanAdvice, CodeFiles, Review, DocsOverview, ExpertAnswer):
         body = {"response_format": {"type": "json_schema", "json_schema": {

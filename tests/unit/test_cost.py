@@ -2,11 +2,11 @@
 
 import pytest
 
-from graph.cost import format_cost, summarize
-from graph.model_catalogue import default_catalogue
-from graph.models import ModelFactory
-from graph.schemas import RouteEntry
-from graph.settings import load_settings
+from biopipelines.graph.cost import format_cost, summarize
+from biopipelines.graph.model_catalogue import default_catalogue
+from biopipelines.graph.models import ModelFactory
+from biopipelines.graph.schemas import RouteEntry
+from biopipelines.graph.settings import load_settings
 
 
 def entry(node, tier, cost=0.0, tin=0, tout=0):

@@ -18,12 +18,12 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import Field
 
-from graph.deadline import AttemptTimeout, BudgetSpent, acall_within, attempt_limit, call_within
-from graph.endpoint_guard import EndpointGuard
-from graph.models import TierModel
-from graph.schemas import IntentResult
-from graph.settings import RoutingConfig
-from graph.tiers import acall_structured, call_structured
+from biopipelines.graph.deadline import AttemptTimeout, BudgetSpent, acall_within, attempt_limit, call_within
+from biopipelines.graph.endpoint_guard import EndpointGuard
+from biopipelines.graph.models import TierModel
+from biopipelines.graph.schemas import IntentResult
+from biopipelines.graph.settings import RoutingConfig
+from biopipelines.graph.tiers import acall_structured, call_structured
 
 OFFLINE = IntentResult(intent="unknown", confidence=0.1)
 

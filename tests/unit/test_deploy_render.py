@@ -5,17 +5,17 @@ import subprocess
 
 import pytest
 
-from graph.cli import main
-from graph.model_catalogue import default_catalogue
-from graph.settings import load_settings
-from deploy.gpus import default_gpu_catalogue, parse_inventory
-from deploy.planner import plan
-from deploy.presets import load_presets
-from deploy.render import render_all
-from deploy.render_slurm import SlurmOptions
-from deploy.render_vllm import argv_from_script
-from deploy.selection import from_preset
-from deploy.vllm_flags import FlagError, validate
+from biopipelines.graph.cli import main
+from biopipelines.graph.model_catalogue import default_catalogue
+from biopipelines.graph.settings import load_settings
+from biopipelines.deploy.gpus import default_gpu_catalogue, parse_inventory
+from biopipelines.deploy.planner import plan
+from biopipelines.deploy.presets import load_presets
+from biopipelines.deploy.render import render_all
+from biopipelines.deploy.render_slurm import SlurmOptions
+from biopipelines.deploy.render_vllm import argv_from_script
+from biopipelines.deploy.selection import from_preset
+from biopipelines.deploy.vllm_flags import FlagError, validate
 
 PRESETS = sorted(load_presets())
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.schemas import Entities
-from nodes.offline.entities import extract_entities
-from nodes.offline.lexicon import load_lexicon
+from biopipelines.graph.schemas import Entities
+from biopipelines.nodes.offline.entities import extract_entities
+from biopipelines.nodes.offline.lexicon import load_lexicon
 
 
 CASES = [

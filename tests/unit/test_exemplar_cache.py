@@ -3,7 +3,7 @@
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from nodes.offline.exemplar_knn import ExemplarIndex
+from biopipelines.nodes.offline.exemplar_knn import ExemplarIndex
 
 
 class CountingEmbeddings(Embeddings):

@@ -8,13 +8,13 @@ from statistics import NormalDist
 
 import pytest
 
-from nodes.offline import stats
-from nodes.offline.bio_expert import answer_biology
-from nodes.offline.math_expert import POWER_CARD, answer_statistics, parse_question
-from rag.corpus import load_corpus
-from rag.embeddings import embedded_default
-from rag.retriever import Retriever
-from rag.tokens import split_sentences
+from biopipelines.nodes.offline import stats
+from biopipelines.nodes.offline.bio_expert import answer_biology
+from biopipelines.nodes.offline.math_expert import POWER_CARD, answer_statistics, parse_question
+from biopipelines.rag.corpus import load_corpus
+from biopipelines.rag.embeddings import embedded_default
+from biopipelines.rag.retriever import Retriever
+from biopipelines.rag.tokens import split_sentences
 from tests.unit.test_rag import suite_index_dir
 
 # Standard normal quantiles from printed tables, so the tests do not reuse the code's own scipy calls.

@@ -2,8 +2,8 @@
 
 import pytest
 
-from graph.model_catalogue import default_catalogue
-from deploy.memory import GIB, footprint, kv_bytes_per_token, unquantized_params, weights_bytes
+from biopipelines.graph.model_catalogue import default_catalogue
+from biopipelines.deploy.memory import GIB, footprint, kv_bytes_per_token, unquantized_params, weights_bytes
 
 
 def model(model_id: str):

@@ -5,14 +5,14 @@ import json
 
 import pytest
 
-from graph.cli import main
-from graph.errors import InputError
-from graph.model_catalogue import default_catalogue
-from deploy.gpus import default_gpu_catalogue, parse_inventory
-from deploy.memory import footprint
-from deploy.planner import SHARE_CAP, PlanRequest, Selection, plan
-from deploy.presets import load_presets
-from deploy.selection import from_preset
+from biopipelines.graph.cli import main
+from biopipelines.graph.errors import InputError
+from biopipelines.graph.model_catalogue import default_catalogue
+from biopipelines.deploy.gpus import default_gpu_catalogue, parse_inventory
+from biopipelines.deploy.memory import footprint
+from biopipelines.deploy.planner import SHARE_CAP, PlanRequest, Selection, plan
+from biopipelines.deploy.presets import load_presets
+from biopipelines.deploy.selection import from_preset
 
 PRESETS = sorted(load_presets())
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from graph import build_graph
+from biopipelines.graph import build_graph
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "graph.mmd"
 
@@ -13,7 +13,7 @@ def test_graph_shape_matches_snapshot():
 
 
 def test_module_level_graph_is_compiled_for_studio():
-    from graph import graph
+    from biopipelines.graph import graph
 
     assert set(graph.get_graph().nodes) == {
         "__start__", "safety_in", "intent", "input_guard", "gate", "planner", "coder", "validator", "bio_expert", "math_expert", "docs",

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from graph.schemas import IntentResult
-from nodes.offline.intent import INTENTS, OfflineIntentClassifier
-from nodes.offline.lexicon import load_lexicon
-from rag.embeddings import embedded_default
+from biopipelines.graph.schemas import IntentResult
+from biopipelines.nodes.offline.intent import INTENTS, OfflineIntentClassifier
+from biopipelines.nodes.offline.lexicon import load_lexicon
+from biopipelines.rag.embeddings import embedded_default
 
 EVAL_FILE = Path(__file__).resolve().parents[1] / "data" / "intent_eval.jsonl"
 

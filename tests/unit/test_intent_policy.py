@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage
 
-from graph.errors import ConfigError
-from graph.models import ModelFactory, TierModel
-from graph.schemas import IntentResult
-from graph.settings import load_settings
-from nodes.deps import NodeDeps
-from nodes.intent import IntentNode
-from nodes.intent_policy import INTENT_CONFIG, EscalationPolicy, load_intent_config
+from biopipelines.graph.errors import ConfigError
+from biopipelines.graph.models import ModelFactory, TierModel
+from biopipelines.graph.schemas import IntentResult
+from biopipelines.graph.settings import load_settings
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.intent import IntentNode
+from biopipelines.nodes.intent_policy import INTENT_CONFIG, EscalationPolicy, load_intent_config
 from tests.fakes import ScriptedChatModel
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.schemas import Entities, IntentResult
-from nodes.intent import fetch_commands, reply_for
+from biopipelines.graph.schemas import Entities, IntentResult
+from biopipelines.nodes.intent import fetch_commands, reply_for
 
 
 @pytest.mark.parametrize(("intent", "status", "needle"), [

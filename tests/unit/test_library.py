@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.schemas import Entities
-from library import load_library
-from library.lint import lint_catalogue
-from library.render.snakemake import render_workflow
+from biopipelines.graph.schemas import Entities
+from biopipelines.library import load_library
+from biopipelines.library.lint import lint_catalogue
+from biopipelines.library.render.snakemake import render_workflow
 
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from graph.cli import main
-from library import load_library
+from biopipelines.graph.cli import main
+from biopipelines.library import load_library
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.schemas import Entities
-from library import UnsupportedAnalysis, load_library
-from library.render.snakemake import render_workflow
+from biopipelines.graph.schemas import Entities
+from biopipelines.library import UnsupportedAnalysis, load_library
+from biopipelines.library.render.snakemake import render_workflow
 
 
 @pytest.fixture(scope="module")

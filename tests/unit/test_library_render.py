@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 import yaml
 
-from graph.schemas import Entities
-from library import load_library
-from library.render.snakemake import full_config, render_workflow
-from library.wiring import Wiring
+from biopipelines.graph.schemas import Entities
+from biopipelines.library import load_library
+from biopipelines.library.render.snakemake import full_config, render_workflow
+from biopipelines.library.wiring import Wiring
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from library import load_library
+from biopipelines.library import load_library
 from tests.cli import run_cli
 
 pytestmark = pytest.mark.e2e

@@ -5,21 +5,21 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage
 
-from graph.models import ModelFactory
-from graph.schemas import Citation, ExpertAnswer, IntentResult
-from graph.settings import load_settings
-from nodes.bio_expert import BioExpertNode
-from nodes.coder import CoderNode
-from nodes.deps import NodeDeps
-from nodes.docs import DocsNode
-from nodes.intent import IntentNode
-from nodes.math_expert import MathExpertNode
-from nodes.planner import PlannerNode
-from nodes.input_guard import InputGuardNode
-from nodes.safety_in import SafetyInNode
-from nodes.safety_out import SafetyOutNode
-from nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
-from nodes.validator import ValidatorNode
+from biopipelines.graph.models import ModelFactory
+from biopipelines.graph.schemas import Citation, ExpertAnswer, IntentResult
+from biopipelines.graph.settings import load_settings
+from biopipelines.nodes.bio_expert import BioExpertNode
+from biopipelines.nodes.coder import CoderNode
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.docs import DocsNode
+from biopipelines.nodes.intent import IntentNode
+from biopipelines.nodes.math_expert import MathExpertNode
+from biopipelines.nodes.planner import PlannerNode
+from biopipelines.nodes.input_guard import InputGuardNode
+from biopipelines.nodes.safety_in import SafetyInNode
+from biopipelines.nodes.safety_out import SafetyOutNode
+from biopipelines.nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
+from biopipelines.nodes.validator import ValidatorNode
 from tests.fakes import ScriptedChatModel
 
 RNASEQ = "Differential expression for 6 paired-end mouse liver samples, 3 knockout vs 3 wild type, STAR and DESeq2"
@@ -169,8 +169,8 @@ def test_planner_on_fake_model_and_rejection_of_invented_tools(offline, planned)
 def test_planner_makes_the_plan_without_advice_ahead_and_uses_it_when_advice_changes_nothing(offline):
     from concurrent.futures import ThreadPoolExecutor
 
-    from graph.schemas import Entities
-    from nodes.planner import AdvisedPlans
+    from biopipelines.graph.schemas import Entities
+    from biopipelines.nodes.planner import AdvisedPlans
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         plans = AdvisedPlans(offline, "rnaseq_de", Entities(organism="mouse"), None, ["a lookup note"], pool)

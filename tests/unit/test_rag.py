@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.corpus import (KNOWLEDGE_DIR, MAX_CHUNK_CHARS, CorpusError, card_problems, chunk_card, default_sources,
+from biopipelines.rag.corpus import (KNOWLEDGE_DIR, MAX_CHUNK_CHARS, CorpusError, card_problems, chunk_card, default_sources,
                         load_cards, load_corpus, parse_card)
-from graph.errors import InputError
-from rag.embeddings import EMBEDDED_MODEL_ID, embedded_default
-from rag.evaluate import LabelledQuery, evaluate, load_labelled
-from rag.index import INDEX_DIR_ENV, MANIFEST, index_dir, load_or_build, model_id_of, read_manifest
-from rag.retriever import Retriever
-from rag.tokens import split_sentences, tokenize
+from biopipelines.graph.errors import InputError
+from biopipelines.rag.embeddings import EMBEDDED_MODEL_ID, embedded_default
+from biopipelines.rag.evaluate import LabelledQuery, evaluate, load_labelled
+from biopipelines.rag.index import INDEX_DIR_ENV, MANIFEST, index_dir, load_or_build, model_id_of, read_manifest
+from biopipelines.rag.retriever import Retriever
+from biopipelines.rag.tokens import split_sentences, tokenize
 
 # Questions a user might ask, each with the knowledge card(s) that answer it.
 LABELLED = [
@@ -246,7 +246,7 @@ def test_index_location_follows_the_environment(monkeypatch, tmp_path):
 
 
 def test_build_command_reports_a_bad_profile_as_a_user_error(capsys):
-    from rag.__main__ import main
+    from biopipelines.rag.__main__ import main
 
     assert main(["--profile", "no-such-profile"]) == 2
     assert "unknown profile 'no-such-profile'" in capsys.readouterr().err
@@ -333,7 +333,7 @@ def test_unknown_label_is_an_error_not_a_silent_miss(retriever):
 def test_sparse_bm25_equals_rank_bm25():
     from rank_bm25 import BM25Okapi
 
-    from rag.bm25 import SparseBM25
+    from biopipelines.rag.bm25 import SparseBM25
 
     docs = [tokenize(c.search_text()) for c in load_corpus().chunks]
     sparse_bm25, okapi = SparseBM25(docs), BM25Okapi(docs)

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from rag.corpus import load_corpus
-from rag.embeddings import embedded_default
-from rag.retriever import Retriever
-from nodes.offline.bio_expert import answer_biology
+from biopipelines.rag.corpus import load_corpus
+from biopipelines.rag.embeddings import embedded_default
+from biopipelines.rag.retriever import Retriever
+from biopipelines.nodes.offline.bio_expert import answer_biology
 from tests.unit.test_rag import suite_index_dir
 
 # (question, the claim's key term: a word the answer must contain and the card it is attributed to must contain)
@@ -80,14 +80,14 @@ def test_an_off_topic_question_cites_nothing(retriever):
 # -- citations in the generated README -----------------------------------------------------------------------------
 
 def _plan(library, recipe: str):
-    from graph.schemas import Entities
+    from biopipelines.graph.schemas import Entities
 
     return library.plan(recipe, Entities())
 
 
 def test_readme_cites_method_notes_about_the_workflows_tools(corpus):
-    from library import load_library
-    from nodes.docs import method_notes, render_readme
+    from biopipelines.library import load_library
+    from biopipelines.nodes.docs import method_notes, render_readme
 
     library = load_library()
     plan = _plan(library, "rnaseq_de")
@@ -107,8 +107,8 @@ def test_readme_cites_method_notes_about_the_workflows_tools(corpus):
 
 
 def test_chipseq_readme_gets_chipseq_notes_by_topic():
-    from library import load_library
-    from nodes.docs import method_notes
+    from biopipelines.library import load_library
+    from biopipelines.nodes.docs import method_notes
 
     library = load_library()
     ids = {n.card_id for n in method_notes(_plan(library, "chipseq_peaks"), library)}

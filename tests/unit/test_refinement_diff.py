@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from graph.plan_diff import plan_diff
-from graph.schemas import Entities
-from library import load_library
+from biopipelines.graph.plan_diff import plan_diff
+from biopipelines.graph.schemas import Entities
+from biopipelines.library import load_library
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,8 @@ def test_same_plan_and_new_workflow(plans) -> None:
 
 
 def test_chat_session_prints_the_diff_after_a_follow_up(tmp_path) -> None:
-    from graph.repl import ChatSession
-    from graph.settings import load_settings
+    from biopipelines.graph.repl import ChatSession
+    from biopipelines.graph.settings import load_settings
 
     out = io.StringIO()
     session = ChatSession(load_settings("offline"), tmp_path / "threads.sqlite", None, out=out)

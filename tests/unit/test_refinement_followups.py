@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.schemas import Entities, IntentResult
-from library import load_library
-from nodes.intent import reply_for, resolve_follow_up
+from biopipelines.graph.schemas import Entities, IntentResult
+from biopipelines.library import load_library
+from biopipelines.nodes.intent import reply_for, resolve_follow_up
 
 
 @pytest.fixture(scope="module")

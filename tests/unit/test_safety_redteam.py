@@ -37,9 +37,9 @@ def load_cases(name: str | None = None) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _offline_deps():
-    from graph.models import ModelFactory
-    from graph.settings import load_settings
-    from nodes.deps import NodeDeps
+    from biopipelines.graph.models import ModelFactory
+    from biopipelines.graph.settings import load_settings
+    from biopipelines.nodes.deps import NodeDeps
 
     settings = load_settings("offline", env={})
     return NodeDeps(settings=settings, models=ModelFactory(settings))
@@ -48,15 +48,15 @@ def _offline_deps():
 def evaluate(case: dict) -> tuple[bool, str]:
     """(passed, what happened) for one case."""
     if "files" in case:
-        from nodes.safety_out import SafetyOutNode
-        from validation import screen_workflow
+        from biopipelines.nodes.safety_out import SafetyOutNode
+        from biopipelines.validation import screen_workflow
 
         findings = screen_workflow(case["files"])
         out = SafetyOutNode(_offline_deps())({"files": case["files"], "answer": "done", "turn": 1})
         blocked = bool(findings) and out.get("status") == "refused" and out.get("files") == {}
         outcome = "block" if blocked else "pass"
         return outcome == case["expect"], f"{outcome}: {findings[:2]}"
-    from nodes.safety_in import SafetyInNode
+    from biopipelines.nodes.safety_in import SafetyInNode
 
     update = SafetyInNode(_offline_deps())({"messages": [HumanMessage(case["text"])]})
     verdict = update["safety"]

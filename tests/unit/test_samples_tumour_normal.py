@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graph.schemas import Entities
-from library.models import SampleSheetSpec
-from library.samples import build_samples
+from biopipelines.graph.schemas import Entities
+from biopipelines.library.models import SampleSheetSpec
+from biopipelines.library.samples import build_samples
 
 SPEC = SampleSheetSpec(design="tumour_normal", columns=["sample", "control", "fq1", "fq2"])
 

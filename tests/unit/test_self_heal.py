@@ -2,11 +2,11 @@
 
 from langchain_core.messages import HumanMessage
 
-from graph import build_graph
-from graph.models import ModelFactory
-from graph.settings import load_settings
-from nodes.deps import NodeDeps
-from nodes.schemas import CodeFiles, FileEdit
+from biopipelines.graph import build_graph
+from biopipelines.graph.models import ModelFactory
+from biopipelines.graph.settings import load_settings
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.schemas import CodeFiles, FileEdit
 from tests.fakes import ScriptedChatModel
 
 REQUEST = "ChIP-seq peak calling for H3K27ac in human cells, paired-end, 2 replicates with input controls"
@@ -20,7 +20,7 @@ def graph_with_coder(*script):
 
 
 def draft_snakefile(deps) -> str:
-    from library.render.snakemake import render_workflow
+    from biopipelines.library.render.snakemake import render_workflow
 
     graph = build_graph(deps=NodeDeps(settings=deps.settings, models=ModelFactory(deps.settings)))
     state = graph.invoke({"messages": [HumanMessage(REQUEST)]})

@@ -7,11 +7,11 @@ import asyncio
 import pytest
 from langchain_core.messages import HumanMessage
 
-from graph.endpoint_guard import EndpointCoolingDown, EndpointGuard
-from graph.models import TierModel
-from graph.schemas import IntentResult
-from graph.settings import RoutingConfig
-from graph.tiers import acall_structured, call_structured, describe, order_replicas
+from biopipelines.graph.endpoint_guard import EndpointCoolingDown, EndpointGuard
+from biopipelines.graph.models import TierModel
+from biopipelines.graph.schemas import IntentResult
+from biopipelines.graph.settings import RoutingConfig
+from biopipelines.graph.tiers import acall_structured, call_structured, describe, order_replicas
 from tests.fakes import ScriptedChatModel
 
 GOOD = IntentResult(intent="generate_workflow", analysis_type="rnaseq_de", confidence=0.8)

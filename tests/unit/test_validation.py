@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import validation.snakemake_checks as checks
-from graph.schemas import CheckResult
-from validation import validate_dir, validate_files
-from validation.sandbox import Isolation, detect_isolation, run_sandboxed
+import biopipelines.validation.snakemake_checks as checks
+from biopipelines.graph.schemas import CheckResult
+from biopipelines.validation import validate_dir, validate_files
+from biopipelines.validation.sandbox import Isolation, detect_isolation, run_sandboxed
 
 SNAKEFILE = '''\
 configfile: "config/config.yaml"
@@ -229,7 +229,7 @@ def test_audit_guard_fails_the_check_without_namespaces(
     tmp_path: Path, listener: socket.socket, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A machine with no user namespaces and a Snakefile that hides its failures: still prevented, still failed."""
-    import validation.sandbox as sandbox
+    import biopipelines.validation.sandbox as sandbox
 
     monkeypatch.setenv("BIOPIPELINES_FAKE_API_KEY", "sk-fake-0123456789")
     monkeypatch.setattr(sandbox, "detect_isolation", lambda: Isolation(reason="simulated: no user namespaces"))

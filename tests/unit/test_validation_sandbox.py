@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from validation.sandbox import Isolation, Sandbox, SandboxLimits, detect_isolation, run_sandboxed, scrubbed_env
+from biopipelines.validation.sandbox import Isolation, Sandbox, SandboxLimits, detect_isolation, run_sandboxed, scrubbed_env
 
 
 @pytest.fixture()

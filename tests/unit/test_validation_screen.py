@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from validation import screen_workflow
-from validation.shell_screen import screen_shell
-from validation.static_screen import syntax_errors
+from biopipelines.validation import screen_workflow
+from biopipelines.validation.shell_screen import screen_shell
+from biopipelines.validation.static_screen import syntax_errors
 
 ORDINARY_SNAKEFILE = '''\
 import os
@@ -209,8 +209,8 @@ def test_unclosed_bracket_is_reported_where_it_opens() -> None:
 def test_workflows_rendered_from_the_module_library_pass(recipe: str) -> None:
     """No false positives on what the offline coder actually produces."""
     library_pkg = pytest.importorskip("library")
-    from graph.schemas import Entities
-    from library.render.snakemake import render_workflow
+    from biopipelines.graph.schemas import Entities
+    from biopipelines.library.render.snakemake import render_workflow
 
     library = library_pkg.load_library()
     entities = Entities(organism="human", read_layout="paired", conditions=["treated", "control"], sample_count=4)
