@@ -10,7 +10,7 @@ Tier = Literal["local", "cloud", "offline"]
 Status = Literal["validated", "invalid", "refused", "not_a_workflow", "unsupported", "needs_clarification"]
 IntentName = Literal[
     "generate_workflow", "modify_workflow", "explain", "statistics", "validate_workflow", "plan_deployment",
-    "data_search", "job_management", "smalltalk", "unsafe", "unknown",
+    "data_search", "job_management", "troubleshoot", "smalltalk", "unsafe", "unknown",
 ]
 
 
