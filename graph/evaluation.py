@@ -131,7 +131,7 @@ def summarize(outcomes: list[RowOutcome]) -> dict[str, Any]:
     generated = [o for o in outcomes if o.status is not None]
     if generated:
         statuses = Counter(o.status for o in generated)
-        made = statuses["validated"] + statuses["invalid"]
+        made = sum(statuses[s] for s in WORKFLOW_STATUSES)
         summary["generate"] = {"runs": len(generated), "workflows": made, "validated": statuses["validated"],
                                "validated_rate": _ratio(statuses["validated"], made), "statuses": dict(statuses)}
     labelled = [o for o in generated if o.row.status is not None]

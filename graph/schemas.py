@@ -7,7 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Tier = Literal["local", "cloud", "offline"]
-Status = Literal["validated", "invalid", "refused", "not_a_workflow", "unsupported", "needs_clarification"]
+# partial: a validated workflow of the asked assay that leaves some of the request's asks undone (it says which)
+Status = Literal["validated", "partial", "invalid", "refused", "not_a_workflow", "unsupported",
+                 "needs_clarification"]
 IntentName = Literal[
     "generate_workflow", "modify_workflow", "explain", "statistics", "validate_workflow", "plan_deployment",
     "data_search", "job_management", "troubleshoot", "smalltalk", "unsafe", "unknown",
@@ -73,6 +75,19 @@ class StepChoice(BaseModel):
     reason: str = ""
 
 
+class AskCoverage(BaseModel):
+    """One deliverable the request names, and the plan steps that deliver it (none: not done)."""
+
+    ask: str
+    label: str
+    covered_by: list[str] = Field(default_factory=list)
+    todo: str | None = Field(None, description="How the workflow could be extended to deliver it")
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.covered_by)
+
+
 class WorkflowPlan(BaseModel):
     """A recipe with its choices made: what the coder renders."""
 
@@ -85,6 +100,7 @@ class WorkflowPlan(BaseModel):
     config: dict = Field(default_factory=dict, description="Values written to config/config.yaml")
     samples: list[dict] = Field(default_factory=list, description="Rows of config/samples.tsv")
     notes: list[str] = Field(default_factory=list)
+    asks: list[AskCoverage] = Field(default_factory=list, description="The request's deliverables and their steps")
 
 
 class CheckResult(BaseModel):

@@ -92,3 +92,25 @@ def test_an_unsupported_answer_names_the_assay_and_what_the_closest_recipe_would
     assert state["status"] == "unsupported" and not state.get("files")
     assert "Genome-wide association study" in state["answer"] and "germline_variants" in state["answer"]
     assert "no association test" in state["answer"]
+
+
+def test_a_partial_workflow_says_what_it_does_not_do(graph):
+    state = _ask(graph, "Call H3K4me1 peaks in ChIP-seq of two mouse cell types with inputs, then run motif "
+                        "enrichment on the peaks")
+    assert state["status"] == "partial"
+    asks = {a.ask: a for a in state["plan"].asks}
+    assert asks["peaks"].covered_by and not asks["motif_enrichment"].covered_by
+    assert state["answer"].startswith("Partial:") and "motif enrichment" in state["answer"]
+    readme = state["files"]["README.md"]
+    assert readme.index("**Not done:**") < readme.index("## Steps") and "motif enrichment" in readme
+
+
+def test_report_json_lists_each_ask_and_its_steps(graph):
+    from biopipelines.graph.report import build_report, exit_code
+
+    state = _ask(graph, "Differential expression for 4 vs 4 human samples with DESeq2, then gene set enrichment "
+                        "analysis of the results")
+    report = build_report(state, "offline")
+    assert report["status"] == "partial" and exit_code(report["status"]) == 5
+    by_ask = {a["ask"]: a["covered_by"] for a in report["asks"]}
+    assert by_ask["differential_expression"] and by_ask["gene_set_enrichment"] is None
