@@ -105,8 +105,12 @@ def test_knowledge_cards_are_complete_and_lint_clean():
         assert card_problems(card) == [], card.id
         assert Path(card.source).stem == card.id  # file name and id agree, so a card is easy to find
         assert len(card.body) > 600, f"{card.id} is too thin to answer anything"
-    with_doi = [c for c in cards if c.doi]
-    assert len(with_doi) >= len(cards) - 3  # only a few method notes lack a paper to cite
+    # failure cards rest on the tools' documentation, cited as such; method notes cite a paper
+    failures = [c for c in cards if "troubleshooting" in c.tags]
+    methods = [c for c in cards if c not in failures]
+    assert len(failures) >= 10 and all(c.citation and c.id.startswith("troubleshoot-") for c in failures)
+    with_doi = [c for c in methods if c.doi]
+    assert len(with_doi) >= len(methods) - 3  # only a few method notes lack a paper to cite
     assert all(c.doi.startswith("10.") for c in with_doi)
 
 
