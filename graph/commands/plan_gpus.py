@@ -11,8 +11,9 @@ from biopipelines.graph.commands.options import add_profile_option
 def add_parser(sub) -> None:
     p = sub.add_parser("plan-gpus", help="plan which models fit on which GPUs (vLLM memory model)")
     p.add_argument("--inventory", help='GPUs, e.g. "t4:10", "h100:1,t4:2", "l4:4,t4:4" (default: the preset\'s)')
-    p.add_argument("--preset", help="one of the seed's fleets in config/fleet_presets.yaml (t4x10, h100_2xt4, "
-                                    "l4x4_t4x4, l4x2_cloud, l4x1)")
+    p.add_argument("--preset", help="one of the strategy's fleets in config/fleet_presets.yaml (l4x1, l4x2_cloud, "
+                                    "l4x3, l4_t4, l4x4_t4x4, t4x10, h100_a, h100_b, h100_c, h100_2xt4); without "
+                                    "it, and with no model in the profile, each role's model is chosen by priority")
     p.add_argument("--select", action="append", default=[], metavar="ROLE=MODEL[:PRECISION]",
                    help="override a role's model, e.g. docs=google/gemma-2-9b-it:fp16 (precisions: fp16, "
                         "gptq_int8, awq, gptq_int4); repeatable")
