@@ -6,10 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.settings import CONFIG_DIR, read_config
 
 
 class Architecture(BaseModel):
@@ -104,11 +104,7 @@ def _check_priorities(cat: ModelCatalogue, path: Path) -> None:
 
 def load_catalogue(path: Path | None = None) -> ModelCatalogue:
     path = path or CONFIG_DIR / "models.yaml"
-    try:
-        cat = ModelCatalogue.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    cat = read_config(ModelCatalogue, path)
     _check_priorities(cat, path)
     return cat
 
