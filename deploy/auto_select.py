@@ -24,6 +24,7 @@ class _Role:
     name: str
     candidates: list[CatalogueModel]
     skipped: list[str] = field(default_factory=list)  # "P1 X: why not", in order
+    lowered_others: bool = False  # placed only by moving earlier roles to a lower precision (no cloud allowed)
 
 
 def _fits_alone(model: CatalogueModel, gpus: list[Gpu]) -> bool:
@@ -66,12 +67,15 @@ def _placed(result: Plan) -> dict[str, tuple[str, str, str]]:
 
 def _reason(role: _Role, result: Plan, cat: ModelCatalogue, cloud: bool) -> str:
     where = _placed(result).get(role.name)
-    before = "; ".join(sorted(role.skipped))  # "P1 ..." sorts before "P2 ..."
+    chosen_model = f" {where[0]}:" if where else None
+    before = "; ".join(sorted(s for s in role.skipped if not (chosen_model and chosen_model in s)))  # P1 before P2
     if where:
         model, precision, gpu = where
         rank = _rank(role.name, model, cat)
         quant = "" if precision == "fp16" else " (FP16 left no room: published quantized checkpoint)"
         chosen = f"P{rank} {model} at {precision} on {gpu}{quant}"
+        if role.lowered_others:
+            chosen += "; earlier roles moved to a lower precision to make room, as no cloud is allowed"
     elif cloud:
         chosen = "cloud: no local choice fits beside the roles before it"
     else:
@@ -83,11 +87,35 @@ def _precisions(result: Plan) -> dict[str, str]:
     return {role: prec for role, (_, prec, _) in _placed(result).items()}
 
 
-def _try(inventory: str, gpus: list[Gpu], cat: ModelCatalogue, gpu_cat: GpuCatalogue, selections: dict[str, Selection],
-         cloud: list[str], cloud_model: str | None) -> Plan:
-    req = PlanRequest(inventory=inventory, selections=dict(selections), cloud_roles=list(cloud),
-                      cloud_model=cloud_model if cloud else None)
-    return plan(req, gpus, cat, gpu_cat)
+@dataclass
+class _Fleet:
+    inventory: str
+    gpus: list[Gpu]
+    cat: ModelCatalogue
+    gpu_cat: GpuCatalogue
+    cloud: list[str]  # grows as roles go to the cloud
+    cloud_model: str | None
+
+    def plan(self, selections: dict[str, Selection]) -> Plan:
+        req = PlanRequest(inventory=self.inventory, selections=dict(selections), cloud_roles=list(self.cloud),
+                          cloud_model=self.cloud_model if self.cloud else None)
+        return plan(req, self.gpus, self.cat, self.gpu_cat)
+
+
+def _first_fit(role: _Role, fleet: _Fleet, selections: dict[str, Selection], current: Plan | None, *,
+               keep_precisions: bool) -> tuple[str, Plan] | None:
+    """The first candidate that fits beside the roles already chosen (optionally: without lowering their precision)."""
+    before = _precisions(current) if current else {}
+    for model in role.candidates:
+        trial = fleet.plan({**selections, role.name: Selection(model=model.id)})
+        lowered = any(_precisions(trial).get(r) != p for r, p in before.items())
+        if not trial.unplaced and not (keep_precisions and lowered):
+            return model.id, trial
+        if keep_precisions:
+            why = "no GPU had room for it" if trial.unplaced else "it would push earlier roles to a lower precision"
+            role.skipped.append(f"P{_rank(role.name, model.id, fleet.cat)} {model.id}: {why} beside the roles "
+                                "before it")
+    return None
 
 
 @dataclass
@@ -100,10 +128,12 @@ class AutoSelection:
 def auto_select(inventory: str, gpus: list[Gpu], cat: ModelCatalogue, gpu_cat: GpuCatalogue, *, allow_cloud: bool,
                 cloud_model: str | None, pinned: dict[str, Selection] | None = None) -> AutoSelection:
     """Roles in the catalogue's priority_order each take the first choice that fits beside the roles before them
-    without pushing any of those to a lower precision; what fits nowhere goes to the cloud (or the offline tier)."""
+    without pushing any of those to a lower precision; what fits nowhere goes to the cloud. Without the cloud, a role
+    may lower earlier roles' precision to get a model at all; failing that, the offline tier serves it."""
     pinned = dict(pinned or {})
     selections, cloud, uncovered = dict(pinned), [], []
-    current = _try(inventory, gpus, cat, gpu_cat, selections, cloud, cloud_model) if pinned else None
+    fleet = _Fleet(inventory, gpus, cat, gpu_cat, cloud, cloud_model)
+    current = fleet.plan(selections) if pinned else None
     if current and current.unplaced:  # the --select choices alone do not fit: let the planner say why
         return AutoSelection(request=PlanRequest(inventory=inventory, selections=selections),
                              reasons={r: f"--select {s.model}" for r, s in pinned.items()}, uncovered=[])
@@ -111,18 +141,14 @@ def auto_select(inventory: str, gpus: list[Gpu], cat: ModelCatalogue, gpu_cat: G
     for name in [r for r in cat.priority_order if r not in pinned]:
         role = _candidates(name, cat, gpus)
         roles.append(role)
-        before = _precisions(current) if current else {}
-        for model in role.candidates:
-            trial = _try(inventory, gpus, cat, gpu_cat, {**selections, name: Selection(model=model.id)}, cloud,
-                         cloud_model)
-            after = _precisions(trial)
-            if not trial.unplaced and all(after.get(r) == p for r, p in before.items()):
-                selections[name], current = Selection(model=model.id), trial
-                break
-            why = "no GPU had room for it" if trial.unplaced else "it would push earlier roles to a lower precision"
-            role.skipped.append(f"P{_rank(name, model.id, cat)} {model.id}: {why} beside the roles before it")
-        else:
+        fit = _first_fit(role, fleet, selections, current, keep_precisions=True)
+        if fit is None and not allow_cloud:  # no cloud: a lower precision elsewhere beats no model for this role
+            fit = _first_fit(role, fleet, selections, current, keep_precisions=False)
+            role.lowered_others = fit is not None
+        if fit is None:
             (cloud if allow_cloud else uncovered).append(name)
+        else:
+            selections[name], current = Selection(model=fit[0]), fit[1]
     req = PlanRequest(inventory=inventory, selections=selections, cloud_roles=cloud,
                       cloud_model=cloud_model if cloud else None)
     result = plan(req, gpus, cat, gpu_cat)

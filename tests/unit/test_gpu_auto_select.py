@@ -53,3 +53,13 @@ def test_select_pins_a_role_and_the_rest_is_chosen(capsys):
     intent = next(p for g in data["gpus"] for p in g["processes"] if p["role"] == "intent")
     assert intent["model"] == "Qwen/Qwen2.5-1.5B-Instruct"
     assert data["selection_reasons"]["intent"] == "--select Qwen/Qwen2.5-1.5B-Instruct"
+
+
+def test_without_cloud_earlier_roles_may_drop_a_precision_so_a_role_gets_a_model(capsys):
+    assert main(["plan-gpus", "--inventory", "l4:4,t4:4", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    reasons = data["selection_reasons"]
+    assert not [r for r, why in reasons.items() if why.startswith("offline")]
+    assert "earlier roles moved to a lower precision" in reasons["bio"]
+    assert "not chosen: P1 BioMistral" not in reasons["bio"]
+    assert all(g["utilization_sum"] <= 0.95 for g in data["gpus"])
