@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from biopipelines.graph.errors import ConfigError, InputError
-from biopipelines.graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.errors import InputError
+from biopipelines.graph.settings import CONFIG_DIR, read_config
 
 
 class GpuSpec(BaseModel):
@@ -19,6 +19,7 @@ class GpuSpec(BaseModel):
     compute_capability: float
     bf16: bool
     marlin: bool
+    usd_per_hour: float | None = Field(None, ge=0, description="Assumed price of one GPU-hour, for `cost`")
 
 
 class GpuCatalogue(BaseModel):
@@ -39,12 +40,7 @@ class Gpu(BaseModel):
 
 
 def load_gpu_catalogue(path: Path | None = None) -> GpuCatalogue:
-    path = path or CONFIG_DIR / "gpus.yaml"
-    try:
-        return GpuCatalogue.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    return read_config(GpuCatalogue, path or CONFIG_DIR / "gpus.yaml")
 
 
 @lru_cache(maxsize=1)

@@ -65,3 +65,5 @@ class Plan(BaseModel):
     gpus: list[GpuPlan]
     unplaced: list[Unplaced] = Field(default_factory=list)
     seed_comparison: list[dict] = Field(default_factory=list)
+    selection_reasons: dict[str, str] = Field(default_factory=dict,
+                                              description="role -> why the priority selection chose its model")

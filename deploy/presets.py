@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from biopipelines.graph.errors import ConfigError, InputError
-from biopipelines.graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.errors import InputError
+from biopipelines.graph.settings import CONFIG_DIR, read_config
 
 from biopipelines.deploy.plan import Plan
 
@@ -35,12 +35,7 @@ class PresetFile(BaseModel):
 
 
 def load_presets(path: Path | None = None) -> dict[str, Preset]:
-    path = path or CONFIG_DIR / "fleet_presets.yaml"
-    try:
-        return PresetFile.model_validate(read_yaml(path)).presets
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    return read_config(PresetFile, path or CONFIG_DIR / "fleet_presets.yaml").presets
 
 
 def get_preset(name: str) -> Preset:

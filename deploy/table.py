@@ -28,6 +28,8 @@ def print_plan(plan: Plan, console: Console | None = None) -> None:
                           f"{p.kv_cache_gb:.2f}", str(p.kv_tokens) if p.task == "generate" else "embed",
                           str(p.max_model_len), str(p.port))
     console.print(table)
+    for role, why in plan.selection_reasons.items():
+        console.print(f"{role}: {why}", markup=False)
     if plan.cloud_roles:
         console.print(f"cloud ({plan.cloud_model or 'none configured'}): {', '.join(plan.cloud_roles)}")
     for u in plan.unplaced:

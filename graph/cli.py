@@ -22,7 +22,7 @@ from typing import Sequence
 from biopipelines.graph.errors import UserError
 
 COMMANDS = ("generate", "classify", "validate", "doctor", "chat", "plan-gpus", "deploy", "eval", "library", "index",
-            "search", "eval-retrieval")
+            "search", "eval-retrieval", "cost")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,10 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.graph.settings import CONFIG_DIR, read_config
 
 
 class Architecture(BaseModel):
@@ -28,11 +28,16 @@ class Architecture(BaseModel):
 class CatalogueModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
+    strategy: bool = Field(False, description="One of the 20 models the local-model strategy names")
+    strategy_id: str | None = Field(None, description="The id the strategy wrote, where the published one differs")
     params_b: float = Field(gt=0)
     license: str
     roles: list[str]
     architecture: Architecture
     source: str
+    checked: Literal["config", "id"] = "config"
+    note: str | None = None
+    vllm: bool = Field(True, description="False for architectures vLLM cannot serve; the planner skips them")
     embedding_dim: int | None = None
     embedded_package: str | None = None
     # Published quantized checkpoints by precision (real repo ids only), e.g. {awq: Qwen/Qwen2.5-7B-Instruct-AWQ}.
@@ -58,8 +63,16 @@ class GpuPower(BaseModel):
     watts: float = Field(gt=0, description="Board power (TDP) while serving")
 
 
+class RolePriority(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    models: list[str] = Field(min_length=1, description="P1 first")
+    note: str = ""
+
+
 class ModelCatalogue(BaseModel):
     models: list[CatalogueModel]
+    priorities: dict[str, RolePriority] = Field(default_factory=dict)
+    priority_order: list[str] = Field(default_factory=list, description="Which role claims GPU memory first")
     cloud_models: list[CloudModel] = Field(default_factory=list)
     gpus: dict[str, GpuPower] = Field(default_factory=dict)
     electricity_usd_per_kwh: float = Field(0.15, ge=0)
@@ -80,13 +93,20 @@ class ModelCatalogue(BaseModel):
         return found
 
 
+def _check_priorities(cat: ModelCatalogue, path: Path) -> None:
+    if set(cat.priority_order) != set(cat.priorities):
+        raise ConfigError(f"{path}: priority_order must name each role of priorities once")
+    for role, prio in cat.priorities.items():
+        missing = [m for m in prio.models if cat.model(m) is None]
+        if missing:
+            raise ConfigError(f"{path}: priorities.{role}: not in models: {', '.join(missing)}")
+
+
 def load_catalogue(path: Path | None = None) -> ModelCatalogue:
     path = path or CONFIG_DIR / "models.yaml"
-    try:
-        return ModelCatalogue.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    cat = read_config(ModelCatalogue, path)
+    _check_priorities(cat, path)
+    return cat
 
 
 @lru_cache(maxsize=1)

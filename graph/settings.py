@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from biopipelines.graph.errors import ConfigError
+
+_M = TypeVar("_M", bound=BaseModel)
 
 # The folder that holds graph/, nodes/, library/, config/...: the checkout in development, site-packages/biopipelines
 # in an installed wheel. Package data is found from here, never from the working directory.
@@ -173,6 +175,14 @@ def _first_validation_problem(path: Path, exc: ValidationError) -> str:
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
     more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"{path}: {key}: {err['msg']}{more}"
+
+
+def read_config(model: type[_M], path: Path) -> _M:
+    """A config YAML validated into `model`; any problem is one ConfigError line naming the file and the key."""
+    try:
+        return model.model_validate(read_yaml(path))
+    except ValidationError as exc:
+        raise ConfigError(_first_validation_problem(path, exc)) from None
 
 
 def load_profile(name_or_path: str) -> tuple[Profile, Path]:

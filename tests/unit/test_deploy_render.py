@@ -148,3 +148,21 @@ def test_cli_render_refuses_a_plan_with_unplaced_roles(tmp_path, capsys):
     capsys.readouterr()
     assert main(["deploy", "render", "--plan", str(plan_path), "--out", str(tmp_path / "d")]) == 2
     assert "unplaced" in capsys.readouterr().err
+
+
+def test_rendered_profile_passes_doctors_offline_checks(rendered, capsys):
+    """doctor reads the rendered profile: every role is known, its model is a catalogue entry, its cloud model has a
+    price entry, and the offline tier backs it. The endpoints are not running here, so their probes fail (exit 1)."""
+    name, result, out = rendered
+    code = main(["doctor", "--profile", str(out / "profile.yaml"), "--json", "--timeout", "0.2"])
+    report = json.loads(capsys.readouterr().out)
+    cat = default_catalogue()
+    assert code in (0, 1)
+    for row in report["roles"]:
+        assert row["offline"] is True
+        if row["model_id"]:
+            assert cat.model(row["model_id"]) is not None
+        if row["cloud"]:
+            assert cat.cloud(row["cloud"]["model"]).id == row["cloud"]["model"]
+    local = {r for g in result.gpus for p in g.processes for r in p.roles}
+    assert {row["role"] for row in report["roles"] if row["endpoints"]} == local
