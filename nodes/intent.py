@@ -63,7 +63,7 @@ def _changes_something(entities: Entities) -> bool:
 
     An organism alone does not count: "analyze my zebrafish data" is more likely new data than a change of the plan.
     """
-    return bool(entities.tools_requested or entities.tools_excluded or entities.read_layout
+    return bool(entities.tools_requested or entities.tools_excluded or entities.tool_choices or entities.read_layout
                 or entities.strandedness or entities.conditions)
 
 
