@@ -106,6 +106,7 @@ class _Visitor(ast.NodeVisitor):
         self._handled_environ: set[int] = set()  # os.environ nodes already judged as single-key reads
         self.findings: list[Finding] = []
         self._rule: str | None = None  # the Snakemake rule whose code is being visited
+        self._screened: set[tuple[str | None, str]] = set()
 
     def _add(self, node: ast.AST, rule_id: str, message: str) -> None:
         line = self._line(node.lineno) if hasattr(node, "lineno") else None
@@ -175,6 +176,9 @@ class _Visitor(ast.NodeVisitor):
         text = _string_text(command)
         if text is None:
             return
+        if self._rule is not None and (self._rule, text) in self._screened:
+            return  # a shell: directive appears twice in the translation (decorator and call): report it once
+        self._screened.add((self._rule, text))
         where = f"shell command of rule {self._rule}" if self._rule else "shell command"
         for rule_id, message in screen_shell(text):
             self._add(node, rule_id, f"{where} {message}")

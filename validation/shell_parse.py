@@ -201,8 +201,13 @@ def _words(node: Node) -> tuple[Word, ...]:
 
 def _stdin_text(node: Node) -> str | None:
     redirects = list(node.children)
-    if node.parent is not None and node.parent.type == "redirected_statement":
-        redirects += node.parent.children_by_field_name("redirect")
+    # the grammar hangs `a && bash <<EOF` 's here-document on the whole list: it belongs to the list's last command
+    holder = node
+    while holder.parent is not None and holder.parent.type in ("list", "pipeline") and \
+            holder.parent.named_children[-1].id == holder.id:
+        holder = holder.parent
+    if holder.parent is not None and holder.parent.type == "redirected_statement":
+        redirects += holder.parent.children_by_field_name("redirect")
     for redirect in redirects:
         if redirect.type == "heredoc_redirect":
             body = next((c for c in redirect.named_children if c.type == "heredoc_body"), None)
