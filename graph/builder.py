@@ -22,6 +22,7 @@ from biopipelines.nodes.math_expert import MathExpertNode
 from biopipelines.nodes.planner import PlannerNode
 from biopipelines.nodes.safety_in import SafetyInNode
 from biopipelines.nodes.safety_out import SafetyOutNode
+from biopipelines.nodes.troubleshoot import TroubleshootNode
 from biopipelines.nodes.validator import ValidatorNode
 
 
@@ -47,6 +48,7 @@ def build_graph(
     builder.add_node("validator", ValidatorNode(deps))
     builder.add_node("bio_expert", BioExpertNode(deps))
     builder.add_node("math_expert", MathExpertNode(deps))
+    builder.add_node("troubleshoot", TroubleshootNode(deps))
     builder.add_node("docs", DocsNode(deps))
     builder.add_node("safety_out", SafetyOutNode(deps))
 
@@ -59,6 +61,7 @@ def build_graph(
     builder.add_conditional_edges("validator", route_after_validator)
     builder.add_edge("bio_expert", "safety_out")
     builder.add_edge("math_expert", "safety_out")
+    builder.add_edge("troubleshoot", "safety_out")
     builder.add_edge("docs", "safety_out")
     builder.add_edge("safety_out", END)
     return builder.compile(checkpointer=checkpointer, name="biopipelines")

@@ -9,8 +9,8 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 # Every pydantic type the state holds; LangGraph refuses (today: warns about) unregistered types on load.
-STATE_TYPES = ("RouteEntry", "SafetyVerdict", "Entities", "IntentResult", "StepChoice", "WorkflowPlan",
-               "CheckResult", "Citation", "ExpertAnswer")
+STATE_TYPES = ("RouteEntry", "SafetyVerdict", "Entities", "IntentResult", "StepChoice", "AskCoverage",
+               "WorkflowPlan", "CheckResult", "Citation", "ExpertAnswer")
 
 
 def state_serializer() -> JsonPlusSerializer:

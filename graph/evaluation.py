@@ -1,9 +1,12 @@
 """The intent evaluation harness behind `biopipelines eval`: labelled queries in, accuracy and latency out.
 
 Each JSONL line has `query` and optional labels: `intent`, `analysis_type` (null means "no analysis type"),
-`tools` (tools the workflow must contain) and `split` (e.g. dev / holdout). A metric counts only rows that carry
-its label. The intent node runs on the profile's tiers exactly as the graph runs it; tool recall uses the planner's
-plan (or, with --generate, the whole graph's plan and its validation status).
+`tools` (tools the workflow must contain), `status` (the turn's expected status), `asks` (the deliverables the
+request names) and `split` (e.g. dev / holdout). A metric counts only rows that carry its label. The intent node
+runs on the profile's tiers exactly as the graph runs it; tool recall uses the planner's plan (or, with --generate,
+the whole graph's plan and its validation status). With --generate, a row labelled with a status runs through the
+whole graph whatever its intent, and a workflow written for another analysis than the labelled one is counted as
+`wrong_analysis`: the worst outcome there is.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,6 +25,10 @@ from biopipelines.graph.errors import InputError
 from biopipelines.graph.schemas import IntentName, IntentResult, WorkflowPlan
 
 NONE_LABEL = "(none)"  # how a null analysis type shows in the confusion table
+# The statuses a field task may expect; `partial` is a workflow that serves the assay but not every ask.
+ExpectedStatus = Literal["validated", "partial", "invalid", "refused", "not_a_workflow", "unsupported",
+                         "needs_clarification"]
+WORKFLOW_STATUSES = frozenset({"validated", "partial", "invalid"})  # a workflow was written
 
 
 class EvalRow(BaseModel):
@@ -31,6 +38,8 @@ class EvalRow(BaseModel):
     intent: IntentName | None = None
     analysis_type: str | None = None
     tools: list[str] = Field(default_factory=list)
+    status: ExpectedStatus | None = None
+    asks: list[str] = Field(default_factory=list)
     split: str | None = None
 
     @property
@@ -45,6 +54,14 @@ class RowOutcome(BaseModel):
     tier: str
     plan_tools: list[str] | None = None  # None: no plan was made
     status: str | None = None  # the graph's status, with --generate
+    graph_type: str | None = None  # the analysis type the graph's turn ended with, with --generate
+
+    @property
+    def wrong_analysis(self) -> bool:
+        """A workflow was written, and it is not of the labelled analysis (or none was wanted)."""
+        if self.status not in WORKFLOW_STATUSES or self.row.status is None:
+            return False
+        return self.row.status not in WORKFLOW_STATUSES or self.graph_type != self.row.analysis_type
 
 
 def load_rows(path: Path, slugs: tuple[str, ...]) -> list[EvalRow]:
@@ -114,10 +131,27 @@ def summarize(outcomes: list[RowOutcome]) -> dict[str, Any]:
     generated = [o for o in outcomes if o.status is not None]
     if generated:
         statuses = Counter(o.status for o in generated)
-        made = statuses["validated"] + statuses["invalid"]
+        made = sum(statuses[s] for s in WORKFLOW_STATUSES)
         summary["generate"] = {"runs": len(generated), "workflows": made, "validated": statuses["validated"],
                                "validated_rate": _ratio(statuses["validated"], made), "statuses": dict(statuses)}
+    labelled = [o for o in generated if o.row.status is not None]
+    if labelled:
+        summary["fidelity"] = _fidelity(labelled)
     return summary
+
+
+def _fidelity(outcomes: list[RowOutcome]) -> dict[str, Any]:
+    """Status accuracy and confusion, and the workflows written for the wrong analysis."""
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    for o in outcomes:
+        confusion[o.row.status or NONE_LABEL][o.status or NONE_LABEL] += 1
+    wrong = [o for o in outcomes if o.wrong_analysis]
+    return {"n": len(outcomes),
+            "status_accuracy": _ratio(sum(o.status == o.row.status for o in outcomes), len(outcomes)),
+            "status_confusion": {e: dict(c) for e, c in sorted(confusion.items())},
+            "wrong_analysis": len(wrong),
+            "wrong_analysis_rows": [{"query": o.row.query, "expected": o.row.analysis_type, "got": o.graph_type,
+                                     "status": o.status} for o in wrong]}
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -129,9 +163,13 @@ def misses(outcomes: list[RowOutcome]) -> list[dict[str, Any]]:
     for o in outcomes:
         wrong_intent = o.row.intent is not None and o.result.intent != o.row.intent
         wrong_type = o.row.has_type_label and o.result.analysis_type != o.row.analysis_type
-        if wrong_intent or wrong_type:
-            out.append({"query": o.row.query, "split": o.row.split, "expected": [o.row.intent, o.row.analysis_type],
-                        "got": [o.result.intent, o.result.analysis_type], "confidence": o.result.confidence})
+        wrong_status = o.row.status is not None and o.status is not None and o.status != o.row.status
+        if wrong_intent or wrong_type or wrong_status:
+            miss = {"query": o.row.query, "split": o.row.split, "expected": [o.row.intent, o.row.analysis_type],
+                    "got": [o.result.intent, o.result.analysis_type], "confidence": o.result.confidence}
+            if wrong_status:
+                miss["status"] = {"expected": o.row.status, "got": o.status}
+            out.append(miss)
     return out
 
 
@@ -180,10 +218,10 @@ class Evaluator:
         latency = (time.perf_counter() - started) * 1000
         result: IntentResult = served.value
         tier = served.tier
-        if self.generate and result.intent == "generate_workflow":
-            plan, status = self._generated(row.query)
+        if self.generate and (result.intent == "generate_workflow" or row.status is not None):
+            plan, status, graph_type = self._generated(row.query)
             return RowOutcome(row=row, result=result, latency_ms=latency, tier=tier, status=status,
-                              plan_tools=[s.tool for s in plan.steps] if plan else None)
+                              graph_type=graph_type, plan_tools=[s.tool for s in plan.steps] if plan else None)
         plan_tools = self._planned_tools(result) if row.tools else None
         return RowOutcome(row=row, result=result, latency_ms=latency, tier=tier, plan_tools=plan_tools)
 
@@ -198,11 +236,13 @@ class Evaluator:
             return None
         return [s.tool for s in plan.steps]
 
-    def _generated(self, query: str) -> tuple[WorkflowPlan | None, str]:
+    def _generated(self, query: str) -> tuple[WorkflowPlan | None, str, str | None]:
         from langchain_core.messages import HumanMessage
 
         from biopipelines.graph.state import RunContext
 
         state = self._graph.invoke({"messages": [HumanMessage(query)]}, context=RunContext())
         status = state.get("status") or "unknown"
-        return (state.get("plan") if status in ("validated", "invalid") else None), status
+        intent = state.get("intent")
+        plan = state.get("plan") if status in WORKFLOW_STATUSES else None
+        return plan, status, (plan.recipe if plan else intent.analysis_type if intent else None)

@@ -11,9 +11,9 @@ from biopipelines.graph.cost import summarize
 from biopipelines.graph.errors import UserError
 from biopipelines.graph.state import AgentState, turn_routes
 
-EXIT_CODES = {"validated": 0, "invalid": 3}
+EXIT_CODES = {"validated": 0, "invalid": 3, "partial": 5}
 NO_WORKFLOW_EXIT = 4
-WORKFLOW_STATUSES = ("validated", "invalid")
+WORKFLOW_STATUSES = ("validated", "partial", "invalid")
 
 
 def exit_code(status: str | None) -> int:
@@ -36,6 +36,7 @@ def build_report(state: AgentState, profile: str) -> dict[str, Any]:
         "entities": intent.entities.model_dump() if intent else None,
         "tools": list(dict.fromkeys(s.tool for s in plan.steps)) if plan else [],
         "plan": plan.model_dump() if plan else None,
+        "asks": [{"ask": a.ask, "label": a.label, "covered_by": a.covered_by or None} for a in plan.asks] if plan else [],
         "files": sorted(files) + (["report.json"] if files else []),
         "validation": [c.model_dump() for c in state.get("validation", [])],
         "attempts": state.get("attempts", 0),

@@ -14,7 +14,9 @@ def route_after_safety_in(state: AgentState) -> Literal["safety_out"] | list[Lit
     return "safety_out" if state.get("status") == "refused" else list(SCREENED)
 
 
-def route_after_gate(state: AgentState) -> Literal["planner", "bio_expert", "math_expert", "safety_out"]:
+def route_after_gate(
+    state: AgentState,
+) -> Literal["planner", "bio_expert", "math_expert", "troubleshoot", "safety_out"]:
     """After intent and input_guard have both answered."""
     if state.get("status"):  # clarification, refusal or a direct reply, decided by intent or the guard
         return "safety_out"
@@ -23,6 +25,8 @@ def route_after_gate(state: AgentState) -> Literal["planner", "bio_expert", "mat
         return "bio_expert"
     if intent == "statistics":
         return "math_expert"
+    if intent == "troubleshoot":
+        return "troubleshoot"
     return "planner"
 
 

@@ -7,10 +7,12 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Tier = Literal["local", "cloud", "offline"]
-Status = Literal["validated", "invalid", "refused", "not_a_workflow", "unsupported", "needs_clarification"]
+# partial: a validated workflow of the asked assay that leaves some of the request's asks undone (it says which)
+Status = Literal["validated", "partial", "invalid", "refused", "not_a_workflow", "unsupported",
+                 "needs_clarification"]
 IntentName = Literal[
     "generate_workflow", "modify_workflow", "explain", "statistics", "validate_workflow", "plan_deployment",
-    "data_search", "job_management", "smalltalk", "unsafe", "unknown",
+    "data_search", "job_management", "troubleshoot", "smalltalk", "unsafe", "unknown",
 ]
 
 
@@ -78,6 +80,19 @@ class StepChoice(BaseModel):
     reason: str = ""
 
 
+class AskCoverage(BaseModel):
+    """One deliverable the request names, and the plan steps that deliver it (none: not done)."""
+
+    ask: str
+    label: str
+    covered_by: list[str] = Field(default_factory=list)
+    todo: str | None = Field(None, description="How the workflow could be extended to deliver it")
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.covered_by)
+
+
 class WorkflowPlan(BaseModel):
     """A recipe with its choices made: what the coder renders."""
 
@@ -93,6 +108,7 @@ class WorkflowPlan(BaseModel):
     offered: list[str] = Field(default_factory=list,
                                description="Alternatives the user offered that the plan did not use, as sentences "
                                            "for the answer (library/choices.py); also among notes")
+    asks: list[AskCoverage] = Field(default_factory=list, description="The request's deliverables and their steps")
 
 
 class CheckResult(BaseModel):

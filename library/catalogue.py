@@ -137,8 +137,9 @@ class Library:
             return self.recipes[analysis_type]
         if analysis is not None:
             closest = analysis.closest
+            gap = f": {analysis.gap}" if analysis.gap else ""
             hint = (f" The closest supported workflow is {closest} ({self.recipes[closest].title}), which is a "
-                    f"different analysis: ask for it explicitly if it helps.") if closest else ""
+                    f"different analysis{gap}. Ask for it explicitly if it helps.") if closest else ""
             raise UnsupportedAnalysis(
                 f"{analysis.title} ({analysis.slug}) has no recipe in the module library yet. Supported analyses: "
                 f"{', '.join(supported)}.{hint}", closest=closest, supported=supported)

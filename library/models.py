@@ -247,6 +247,7 @@ class AnalysisType(Strict):
     title: str
     recipe: str | None = None
     closest: str | None = None  # the nearest recipe to offer when this type has none
+    gap: str | None = None  # what `closest` would not do for this analysis (said with the offer)
     keywords: list[str] = Field(default_factory=list)
 
 

@@ -6,38 +6,19 @@ answer composed from the best-matching card passages.
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import HumanMessage, SystemMessage
+from typing import TYPE_CHECKING
 
 from biopipelines.graph.schemas import ExpertAnswer
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import call_structured
-from biopipelines.nodes.common import now, run_context
-from biopipelines.nodes.deps import NodeDeps
-from biopipelines.nodes.experts import CONTEXT_HITS, answer_text, citation_check, format_context
-from biopipelines.nodes.prompts import render_prompt
+from biopipelines.nodes.experts import CardAnswerNode
 
-NODE = "bio_expert"
-ROLE = "bio"
+if TYPE_CHECKING:
+    from biopipelines.rag.retriever import Retriever
 
 
-class BioExpertNode:
-    def __init__(self, deps: NodeDeps) -> None:
-        self.deps = deps
+class BioExpertNode(CardAnswerNode):
+    node, role, prompt = "bio_expert", "bio", "bio_expert"
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def offline(self, question: str, retriever: "Retriever") -> ExpertAnswer:
         from biopipelines.nodes.offline.bio_expert import answer_biology
 
-        started = now()
-        question = state["request"]
-        retriever = self.deps.retriever
-        hits = retriever.search(question, k=CONTEXT_HITS)
-        served = call_structured(
-            self.deps.tiers(ROLE, run_context(runtime)), ExpertAnswer,
-            [SystemMessage(render_prompt("bio_expert", context=format_context(hits))), HumanMessage(question)],
-            offline=lambda: answer_biology(question, retriever), role=ROLE, check=citation_check(hits),
-            deadline=state.get("deadline"))
-        answer: ExpertAnswer = served.value
-        return {"expert": answer, "answer": answer_text(answer), "status": "not_a_workflow",
-                "routes": [served.route(NODE, started, state["turn"])]}
+        return answer_biology(question, retriever)

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from biopipelines.graph.schemas import CheckResult, WorkflowPlan
+from biopipelines.graph.schemas import AskCoverage, CheckResult, WorkflowPlan
 from biopipelines.graph.state import AgentState
 from biopipelines.graph.tiers import call_structured
 from biopipelines.nodes.common import Memo, now, run_context
@@ -77,6 +77,14 @@ def summary_answer(plan: WorkflowPlan, validated: bool, attempts: int, checks: l
     return f"{plan.title}: {tools}. Validation FAILED after {attempts} attempt(s): {failed}" + offered
 
 
+def not_done(undone: list[AskCoverage]) -> str:
+    """The answer's opening when some asks are not delivered: say so first, and how one could add each."""
+    if not undone:
+        return ""
+    items = "; ".join(a.label + (f" (to add it: {a.todo})" if a.todo else "") for a in undone)
+    return f"Partial: this workflow does not do everything you asked. Not done: {items}.\n\n"
+
+
 class DocsNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
@@ -103,6 +111,8 @@ class DocsNode:
                                            state.get("attempts", 0), sorted(layout),
                                            method_notes(plan, self.deps.library, self.deps.knowledge_cards))
         validated = all_passed(checks)
-        return {"files": files, "status": "validated" if validated else "invalid",
-                "answer": summary_answer(plan, validated, state.get("attempts", 0), checks),
+        undone = [a for a in plan.asks if not a.covered]
+        status = ("partial" if undone else "validated") if validated else "invalid"
+        return {"files": files, "status": status,
+                "answer": not_done(undone) + summary_answer(plan, validated, state.get("attempts", 0), checks),
                 "routes": [served.route(NODE, started, state["turn"])]}

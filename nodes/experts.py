@@ -1,8 +1,21 @@
-"""What bio_expert and math_expert share: retrieval context for the prompt, and a citation check."""
+"""What the card-grounded nodes share (bio_expert, troubleshoot, and math_expert's context): retrieval context for
+the prompt, a citation check, and the node that answers from cards."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
 from biopipelines.graph.schemas import ExpertAnswer
+from biopipelines.graph.tiers import call_structured
+from biopipelines.nodes.common import now, run_context
+from biopipelines.nodes.prompts import render_prompt
+
+if TYPE_CHECKING:
+    from biopipelines.graph.state import AgentState
+    from biopipelines.nodes.deps import NodeDeps
+    from biopipelines.rag.retriever import Hit, Retriever
 
 CONTEXT_HITS = 5
 
@@ -31,3 +44,35 @@ def answer_text(answer: ExpertAnswer) -> str:
         return answer.answer
     sources = "; ".join(f"{c.title} [{c.card}]" for c in answer.citations)
     return f"{answer.answer}\n\nSources: {sources}"
+
+
+class CardAnswerNode:
+    """A node that answers from knowledge cards: the role's model with the retrieved cards as its only context, and
+    an extractive answer from the same corpus as the offline tier. Subclasses say which cards and which role."""
+
+    node: str
+    role: str
+    prompt: str
+
+    def __init__(self, deps: "NodeDeps") -> None:
+        self.deps = deps
+
+    def passages(self, question: str, retriever: "Retriever") -> list["Hit"]:
+        return retriever.search(question, k=CONTEXT_HITS)
+
+    def offline(self, question: str, retriever: "Retriever") -> ExpertAnswer:
+        raise NotImplementedError
+
+    def __call__(self, state: "AgentState", runtime: Any = None) -> dict:
+        started = now()
+        question = state["request"]
+        retriever = self.deps.retriever
+        hits = self.passages(question, retriever)
+        served = call_structured(
+            self.deps.tiers(self.role, run_context(runtime)), ExpertAnswer,
+            [SystemMessage(render_prompt(self.prompt, context=format_context(hits))), HumanMessage(question)],
+            offline=lambda: self.offline(question, retriever), role=self.role, check=citation_check(hits),
+            deadline=state.get("deadline"))
+        answer: ExpertAnswer = served.value
+        return {"expert": answer, "answer": answer_text(answer), "status": "not_a_workflow",
+                "routes": [served.route(self.node, started, state["turn"])]}

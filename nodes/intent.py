@@ -29,7 +29,7 @@ from biopipelines.nodes.prompts import load_prompt, render_prompt
 NODE = "intent"
 ROLE = "intent"
 WORKFLOW_INTENTS = {"generate_workflow", "modify_workflow"}
-EXPERT_INTENTS = {"explain", "statistics"}
+EXPERT_INTENTS = {"explain", "statistics", "troubleshoot"}  # answered by a node that reads cards
 
 
 @lru_cache(maxsize=1)

@@ -18,12 +18,19 @@ from biopipelines.graph.state import AgentState
 from biopipelines.graph.tiers import call_structured, offline_route
 from biopipelines.nodes.common import now, run_context
 from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.offline.asks import AskKind, coverage, load_asks, read_asks
 from biopipelines.nodes.prompts import render_prompt
 from biopipelines.nodes.schemas import PlanAdvice
 from biopipelines.rag.tool_lookup import resolve_requested
 
 NODE = "planner"
 ROLE = "planner"
+
+
+def asks_of(request: str, previous: WorkflowPlan | None) -> list[AskKind]:
+    """The request's asks; a follow-up keeps the asks of the workflow it changes."""
+    asked = {kind.id for kind in read_asks(request)} | {a.ask for a in (previous.asks if previous else [])}
+    return [kind for kind, _ in load_asks() if kind.id in asked]
 
 
 def merge_advice(entities: Entities, advice: PlanAdvice) -> Entities:
@@ -90,6 +97,7 @@ class PlannerNode:
                 [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
                 check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
             plan = plans.for_advice(served.value)
+            plan = plan.model_copy(update={"asks": coverage(asks_of(state["request"], previous), plan, library)})
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
             return {"status": "unsupported", "answer": str(exc), "routes": [route]}

@@ -13,7 +13,7 @@ from biopipelines.graph.commands.options import add_profile_option
 def add_parser(sub) -> None:
     p = sub.add_parser("eval", help="evaluate intent classification on a labelled JSONL file")
     p.add_argument("file", metavar="FILE", help="JSONL: one {\"query\", \"intent\"?, \"analysis_type\"?, "
-                   "\"tools\"?, \"split\"?} per line")
+                   "\"tools\"?, \"status\"?, \"asks\"?, \"split\"?} per line")
     p.add_argument("--generate", action="store_true",
                    help="also run the whole graph for workflow requests and report the validated rate (slow)")
     p.add_argument("--split", help="evaluate only the rows of this split (e.g. holdout)")
@@ -36,6 +36,12 @@ def _print_summary(name: str, s: dict) -> None:
         g = s["generate"]
         print(f"{'':>8}  generated {g['runs']}: {g['workflows']} workflows, {g['validated']} validated "
               f"({_pct(g['validated_rate'])}); statuses {g['statuses']}")
+    if "fidelity" in s:
+        f = s["fidelity"]
+        print(f"{'':>8}  status {_pct(f['status_accuracy'])} (n={f['n']}); workflows of the wrong analysis: "
+              f"{f['wrong_analysis']}")
+        for expected, got in f["status_confusion"].items():
+            print(f"{'':>10}expected {expected:<20} got " + ", ".join(f"{k} x{v}" for k, v in sorted(got.items())))
 
 
 def _print_confusion(confusion: dict[str, dict[str, int]]) -> None:

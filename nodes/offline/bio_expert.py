@@ -132,7 +132,11 @@ def not_found(hits: list["Hit"]) -> ExpertAnswer:
 
 def answer_biology(question: str, retriever: "Retriever") -> ExpertAnswer:
     """An extractive answer of at most ~200 words, citing exactly the cards its sentences come from."""
-    hits = retriever.search(question, k=CANDIDATE_PASSAGES, dedupe=False)
+    return answer_from_passages(question, retriever.search(question, k=CANDIDATE_PASSAGES, dedupe=False), retriever)
+
+
+def answer_from_passages(question: str, hits: list["Hit"], retriever: "Retriever") -> ExpertAnswer:
+    """The extractive answer over passages already retrieved (and, for a caller that needs it, filtered)."""
     if not hits or not _relevant(hits, question):
         return not_found(hits)
     sentences = _candidates(hits)

@@ -28,7 +28,7 @@ from biopipelines.nodes.offline.tool_mentions import ToolMatcher
 
 INTENTS: tuple[IntentName, ...] = (
     "generate_workflow", "modify_workflow", "explain", "statistics", "validate_workflow", "plan_deployment",
-    "data_search", "job_management", "smalltalk", "unsafe", "unknown",
+    "data_search", "job_management", "troubleshoot", "smalltalk", "unsafe", "unknown",
 )
 # intents whose analysis type may come from the kNN as well as the patterns
 WORKFLOW_INTENTS = frozenset({"generate_workflow", "modify_workflow"})

@@ -16,5 +16,5 @@ def test_module_level_graph_is_compiled_for_studio():
     from biopipelines.graph import graph
 
     assert set(graph.get_graph().nodes) == {
-        "__start__", "safety_in", "intent", "input_guard", "gate", "planner", "coder", "validator", "bio_expert", "math_expert", "docs",
+        "__start__", "safety_in", "intent", "input_guard", "gate", "planner", "coder", "validator", "bio_expert", "math_expert", "troubleshoot", "docs",
         "safety_out", "__end__"}

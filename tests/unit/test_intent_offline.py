@@ -17,6 +17,7 @@ from biopipelines.nodes.offline.lexicon import load_lexicon
 from biopipelines.rag.embeddings import embedded_default
 
 EVAL_FILE = Path(__file__).resolve().parents[1] / "data" / "intent_eval.jsonl"
+FIELD_TASKS = EVAL_FILE.with_name("field_tasks.jsonl")
 
 
 def _eval_rows() -> list[dict]:
@@ -61,7 +62,10 @@ def test_eval_set_covers_every_intent_and_analysis_type() -> None:
     assert len(rows) >= 300
     assert sum(r.get("split") == "holdout" for r in rows) >= 60
     assert {r["intent"] for r in rows} == set(INTENTS)
-    assert {r["analysis_type"] for r in rows} - {None} == set(load_lexicon().analysis_types)
+    # the assays outside the catalogue are covered by the field task set (test_request_fidelity.py)
+    field = [json.loads(line) for line in FIELD_TASKS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    covered = {r["analysis_type"] for r in rows} | {r.get("analysis_type") for r in field}
+    assert covered - {None} == set(load_lexicon().analysis_types)
     assert len({r["query"] for r in rows}) == len(rows), "duplicate queries"
     assert min(Counter(r["intent"] for r in rows).values()) >= 8
 
@@ -157,6 +161,26 @@ def test_every_type_is_reachable_from_patterns(patterns_only: OfflineIntentClass
         "metagenome_assembly": "metagenome binning into MAGs", "viral_consensus": "SARS-CoV-2 consensus genomes",
         "longread_assembly": "Nanopore genome assembly with Flye", "spatial_transcriptomics": "Visium spatial data",
         "crispr_screen": "pooled CRISPR knockout screen",
+        # outside the catalogue: recognised by name, answered as unsupported
+        "crispr_editing": "CRISPResso editing efficiency", "proteomics_dda": "label-free DDA proteomics",
+        "proteomics_dia": "DIA-NN proteomics", "metaproteomics": "metaproteomics", "metabolomics_lcms":
+        "untargeted metabolomics", "metabolomics_gcms": "GC-MS profiling", "methylation_array":
+        "EPIC array methylation", "expression_microarray": "Affymetrix microarray", "gwas": "a GWAS",
+        "phasing_imputation": "genotype imputation", "polygenic_risk": "polygenic risk scores",
+        "eqtl_mapping": "eQTL mapping", "radseq_popgen": "ddRAD population genetics", "immune_repertoire":
+        "TCR repertoire", "hla_typing": "HLA typing", "phylogenetics": "phylogenetic inference",
+        "pangenome": "pan-genome", "outbreak_phylogeny": "outbreak core SNP", "viral_phylodynamics":
+        "phylodynamics", "bacterial_typing": "MLST and AMR", "genome_annotation": "gene prediction",
+        "repeat_annotation": "RepeatMasker", "hybrid_assembly": "hybrid assembly", "comparative_genomics":
+        "synteny", "orthology": "OrthoFinder", "cnv_calling": "CNVkit copy number", "msi_detection": "MSI",
+        "circrna": "circRNA detection", "longread_isoforms": "Iso-Seq isoforms", "transcript_assembly":
+        "StringTie transcript assembly", "rna_editing": "RNA editing", "scatac": "scATAC-seq", "multiome":
+        "10x Multiome", "cite_seq": "CITE-seq", "nascent_transcription": "PRO-seq", "clip_seq": "eCLIP",
+        "mnase_seq": "MNase-seq", "ancient_dna": "ancient DNA", "metatranscriptomics": "metatranscriptomics",
+        "edna_metabarcoding": "eDNA 12S", "pharmacogenomics": "CYP2D6 star alleles", "trio_analysis":
+        "de novo mutations in trios", "variant_annotation": "annotation of our VCF", "nanopore_methylation":
+        "nanopore methylation calling", "protein_structure": "AlphaFold structure prediction",
+        "cytometry": "flow cytometry",
     }
     assert set(markers) == set(titles)
     for slug, text in markers.items():
