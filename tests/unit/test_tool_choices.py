@@ -77,3 +77,16 @@ def test_the_16s_request_is_validated_not_refused(graph):
                          context=RunContext())
     assert state["status"] == "validated", state["answer"]
     assert "workflow/rules/vsearch_filter.smk" in state["files"]
+
+
+def test_a_model_that_requests_every_alternative_is_reconciled_with_the_offline_choice():
+    from biopipelines.graph.schemas import IntentResult
+    from biopipelines.nodes.intent import reconcile
+
+    model = IntentResult(intent="generate_workflow", analysis_type="bisulfite_methylation", confidence=0.9,
+                         entities=Entities(tools_requested=["bismark", "bwa_meth", "methyldackel", "fastqc"]))
+    offline = IntentResult(intent="generate_workflow", analysis_type="bisulfite_methylation", confidence=0.9,
+                           entities=Entities(tool_choices=[["bismark", "bwa_meth+methyldackel"]]))
+    entities = reconcile(model, offline, veto_confidence=0.8).entities
+    assert entities.tools_requested == ["fastqc"]
+    assert entities.tool_choices == [["bismark", "bwa_meth+methyldackel"]]
