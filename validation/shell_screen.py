@@ -22,11 +22,14 @@ def screen_shell(command: str, snakemake: bool = True) -> list[Finding]:
 
     `snakemake`: the text is a Snakemake shell string, whose {placeholders} and doubled braces are translated first.
     """
-    if not snakemake:
-        return _unique(_screen_text(command, 0))
-    placeholders = snakemake_words(command)
-    found = _screen_text(placeholders.text, 0)
-    return _unique([(rule_id, placeholders.restore(message)) for rule_id, message in found])
+    placeholders = snakemake_words(command) if snakemake else None
+    try:
+        found = _screen_text(placeholders.text if placeholders else command, 0)
+    except RecursionError:  # nesting deeper than Python's stack: what cannot be read is not passed
+        found = [("shell-unparsed", "nests commands too deeply for the screen to follow")]
+    if placeholders is not None:
+        found = [(rule_id, placeholders.restore(message)) for rule_id, message in found]
+    return _unique(found)
 
 
 def screen_shell_text(text: str) -> list[Finding]:
@@ -63,7 +66,7 @@ def _screen_command(command: Command, depth: int) -> list[Finding]:
         return found
     name, args = _name(words[0]), [w.text for w in words[1:]]
     if "$" in words[0].text or "`" in words[0].text:  # a placeholder path ({params.dir}/run.py) is the workflow's
-        found.append(("shell-dynamic-code", f"runs a command whose name is only known at run time ({words[0].text})"))
+        found.append(("shell-dynamic-code", f"runs a command whose name is only known at run time ({_short(words[0].text)})"))
     if any(text.startswith(rules.NETWORK_DEVICE_PREFIXES) for text in args):
         found.append(("shell-reverse-shell", "opens a network shell (/dev/tcp, nc -e, socat exec:)"))
     found += _network(name, args)
@@ -96,7 +99,7 @@ def _programs(name: str, words: tuple[Word, ...], command: Command, depth: int) 
     program = _inline_program(name, words)
     if program is not None:
         if program.dynamic:
-            found.append(("shell-dynamic-code", f"runs a program only known at run time ({name} {program.text})"))
+            found.append(("shell-dynamic-code", f"runs a program only known at run time ({name} {_short(program.text)})"))
         elif name in rules.SHELLS or name == "eval":
             found += _screen_text(program.text, depth + 1)
     elif name in rules.SHELLS and len(words) == 1:  # the program comes from stdin
@@ -188,6 +191,10 @@ def _has_flag(arg: str, letters: str) -> bool:
 
 def _is_descriptor(target: str) -> bool:
     return target.isdigit() or target == "-"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _pipe_to_shell() -> Finding:

@@ -106,3 +106,11 @@ def test_compositions_of_safe_idioms_are_never_flagged(command: str) -> None:
        st.sampled_from(["", " 2> {log}", "; touch {output}"]))
 def test_the_hostile_corpus_is_always_flagged(command: str, before: str, after: str) -> None:
     assert _rules(before + command + after), before + command + after
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab $(){}`'\"<>|&;\n\\=-/~#!*[]0")), max_size=60), st.booleans())
+def test_any_text_gets_findings_or_none_never_an_exception(text: str, snakemake: bool) -> None:
+    from biopipelines.validation.shell_screen import screen_shell
+
+    assert all(rule_id.startswith("shell-") and message for rule_id, message in screen_shell(text, snakemake))
