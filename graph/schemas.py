@@ -47,6 +47,11 @@ class Entities(BaseModel):
     strandedness: Literal["unstranded", "forward", "reverse"] | None = None
     tools_requested: list[str] = Field(default_factory=list)
     tools_excluded: list[str] = Field(default_factory=list)
+    tool_choices: list[list[str]] = Field(
+        default_factory=list,
+        description="Tools offered as alternatives ('Bismark or bwa-meth + MethylDackel'): one list per choice, in "
+                    "the user's order, a combination joined by '+' (['bismark', 'bwa_meth+methyldackel']); the "
+                    "workflow uses the first the library can run. Not repeated in tools_requested.")
     sample_count: int | None = None
     conditions: list[str] = Field(default_factory=list)
     input_paths: list[str] = Field(default_factory=list)
@@ -100,6 +105,9 @@ class WorkflowPlan(BaseModel):
     config: dict = Field(default_factory=dict, description="Values written to config/config.yaml")
     samples: list[dict] = Field(default_factory=list, description="Rows of config/samples.tsv")
     notes: list[str] = Field(default_factory=list)
+    offered: list[str] = Field(default_factory=list,
+                               description="Alternatives the user offered that the plan did not use, as sentences "
+                                           "for the answer (library/choices.py); also among notes")
     asks: list[AskCoverage] = Field(default_factory=list, description="The request's deliverables and their steps")
 
 

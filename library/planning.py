@@ -6,7 +6,8 @@ Decisions, in order, each recorded in StepChoice.reason or the plan's notes:
    step (`step:trimming`, or a bare marker such as `trimming`: skip that optional step). "No trimming" is
    therefore either tools_excluded ["fastp"] or ["step:trimming"]; both skip the trimming step;
 3. requests: `tools_requested` names a tool (swap it in) or a step (turn an optional step on); a request wins over
-   an exclusion, and asking for two tools for one step is refused, not resolved silently;
+   an exclusion, and asking for two tools for one step is refused, not resolved silently; tools offered as a
+   choice ("STAR or HISAT2") are decided before, by library.choices: the first alternative that plans wins;
 4. alternatives that make steps unnecessary (Salmon needs no alignment) drop them;
 5. reference preparation steps (indexes, .fai, .dict) are added for inputs nothing else provides.
 A tool or step the recipe cannot use raises UnsupportedAnalysis naming what it can use; nothing is substituted.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from biopipelines.graph.schemas import Entities, StepChoice, WorkflowPlan
+from biopipelines.library.choices import resolve_choices
 from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 from biopipelines.library.matching import normalize, step_marker
 from biopipelines.library.models import Layout, ModuleSpec, Recipe, RecipeStep
@@ -354,4 +356,9 @@ class Planner:
 
 def plan_workflow(library: Library, analysis_type: str | None, entities: Entities,
                   previous: WorkflowPlan | None = None) -> WorkflowPlan:
-    return Planner(library, library.recipe_for(analysis_type), entities, previous).plan()
+    recipe = library.recipe_for(analysis_type)
+    if not entities.tool_choices:
+        return Planner(library, recipe, entities, previous).plan()
+    entities, notes = resolve_choices(library, entities, lambda e: Planner(library, recipe, e, previous).plan())
+    plan = Planner(library, recipe, entities, previous).plan()
+    return plan.model_copy(update={"notes": notes + plan.notes, "offered": notes})

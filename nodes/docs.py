@@ -69,10 +69,12 @@ def method_notes(plan: WorkflowPlan, library, cards: list | None = None) -> list
 
 def summary_answer(plan: WorkflowPlan, validated: bool, attempts: int, checks: list[CheckResult]) -> str:
     tools = " -> ".join(dict.fromkeys(s.tool for s in analysis_steps(plan) if not s.step.startswith("ref_")))
+    offered = "".join(f" {sentence}" for sentence in plan.offered)  # the choices the user left open
     if validated:
-        return f"{plan.title}: {tools}. Validated by snakemake --lint and a dry run ({attempts} attempt(s))."
+        return (f"{plan.title}: {tools}. Validated by snakemake --lint and a dry run ({attempts} attempt(s))."
+                + offered)
     failed = "; ".join(f"{c.check}: {c.details.splitlines()[0] if c.details else 'failed'}" for c in checks if not c.ok)
-    return f"{plan.title}: {tools}. Validation FAILED after {attempts} attempt(s): {failed}"
+    return f"{plan.title}: {tools}. Validation FAILED after {attempts} attempt(s): {failed}" + offered
 
 
 def not_done(undone: list[AskCoverage]) -> str:

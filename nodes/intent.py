@@ -55,7 +55,13 @@ def reconcile(model: IntentResult, offline: IntentResult, veto_confidence: float
         raise ValueError(f"contradicts the offline reading {offline.intent}/{offline.analysis_type} "
                          f"(confidence {offline.confidence:.2f})")
     found = offline.entities.model_dump(exclude_defaults=True)
-    return model.model_copy(update={"entities": model.entities.model_copy(update=found)})
+    entities = model.entities.model_copy(update=found)
+    # a tool the request offers as one alternative of a choice is not also requested outright
+    offered = {tool for choice in entities.tool_choices for option in choice for tool in option.split("+")}
+    if offered & set(entities.tools_requested):
+        entities = entities.model_copy(update={"tools_requested": [t for t in entities.tools_requested
+                                                                   if t not in offered]})
+    return model.model_copy(update={"entities": entities})
 
 
 def _changes_something(entities: Entities) -> bool:
@@ -63,7 +69,7 @@ def _changes_something(entities: Entities) -> bool:
 
     An organism alone does not count: "analyze my zebrafish data" is more likely new data than a change of the plan.
     """
-    return bool(entities.tools_requested or entities.tools_excluded or entities.read_layout
+    return bool(entities.tools_requested or entities.tools_excluded or entities.tool_choices or entities.read_layout
                 or entities.strandedness or entities.conditions)
 
 

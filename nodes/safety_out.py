@@ -36,12 +36,16 @@ def _redact(rules, text: str) -> tuple:
 
 def screen_answer_code(answer: str) -> tuple[str, list[str]]:
     """Withhold fenced code blocks whose shell the static screen rejects; the answer and the findings."""
-    from biopipelines.validation.shell_screen import screen_shell
+    from biopipelines.validation.shell_screen import screen_shell, screen_shell_text
 
     findings: list[str] = []
 
     def check(match: re.Match) -> str:
-        problems = screen_shell(match.group(1))
+        problems = screen_shell(match.group(1), snakemake=False)
+        if any(rule == "shell-unparsed" for rule, _ in problems):
+            # a block that is not shell (Python, YAML, a Snakefile) is shown to a reader, never run: the pattern scan
+            # still withholds the worst idioms in it
+            problems = [p for p in problems if p[0] != "shell-unparsed"] + screen_shell_text(match.group(1))
         if not problems:
             return match.group(0)
         findings.extend(f"answer code block: {message} [{rule}]" for rule, message in problems)

@@ -105,6 +105,8 @@ class _Visitor(ast.NodeVisitor):
         self._aliases = aliases  # local name -> dotted origin, from the imports of all files
         self._handled_environ: set[int] = set()  # os.environ nodes already judged as single-key reads
         self.findings: list[Finding] = []
+        self._rule: str | None = None  # the Snakemake rule whose code is being visited
+        self._screened: set[tuple[str | None, str]] = set()
 
     def _add(self, node: ast.AST, rule_id: str, message: str) -> None:
         line = self._line(node.lineno) if hasattr(node, "lineno") else None
@@ -164,12 +166,22 @@ class _Visitor(ast.NodeVisitor):
         self._check_env_call(node, name)
         self.generic_visit(node)
 
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        # a rule translates to `@workflow.shellcmd(...)` on `def __rule_<name>`: its findings name the rule
+        outer, self._rule = self._rule, node.name.removeprefix("__rule_") if node.name.startswith("__rule_") else None
+        self.generic_visit(node)
+        self._rule = outer
+
     def _check_shell(self, node: ast.Call, command: ast.AST) -> None:
         text = _string_text(command)
         if text is None:
             return
+        if self._rule is not None and (self._rule, text) in self._screened:
+            return  # a shell: directive appears twice in the translation (decorator and call): report it once
+        self._screened.add((self._rule, text))
+        where = f"shell command of rule {self._rule}" if self._rule else "shell command"
         for rule_id, message in screen_shell(text):
-            self._add(node, rule_id, f"shell command {message}")
+            self._add(node, rule_id, f"{where} {message}")
 
     def _check_include(self, node: ast.Call, target: ast.AST) -> None:
         path = _string_text(target)

@@ -75,7 +75,7 @@ SHELL_CALLS: frozenset[str] = frozenset({"shell", "workflow.shellcmd", "snakemak
 # Files larger than this are not screened (and so not run): generated workflow sources are a few KB.
 MAX_SOURCE_BYTES = 512 * 1024
 
-# --- shell strings (shell: directives and shell() calls) ---
+# --- shell text the parser cannot read (a Snakefile that does not parse; an answer's code block that is not shell) ---
 
 _SHELL_WORD_START = r"(?:^|[\s;&|(`])"
 
@@ -117,14 +117,42 @@ SHELL_PATTERNS: tuple[ShellPattern, ...] = (
     ),
 )
 
+# --- the parsed shell screen (shell_screen, over shell_parse's commands) ---
+
+# Shells and interpreters: what they read from a pipe, a here-document or `-c` is a program.
+SHELLS: frozenset[str] = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "csh", "tcsh", "fish", "busybox"})
+INTERPRETERS: frozenset[str] = frozenset({"python", "python2", "python3", "perl", "ruby", "node", "php", "lua"})
+# Commands that download; their output is never a program to run.
+FETCHERS: frozenset[str] = frozenset({"curl", "wget", "fetch", "aria2c"})
+# Commands that open connections other than a download (a workflow fetches its data with curl/wget only).
+NETWORK_TOOLS: frozenset[str] = frozenset({
+    "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "ftp", "tftp", "nmap", "sshpass",
+})
+# Options of a fetcher that send local data away.
+UPLOAD_OPTIONS: tuple[str, ...] = ("-T", "--upload-file", "-d", "--data", "--data-binary", "--data-raw",
+                                   "--data-urlencode", "-F", "--form", "--post-file", "--post-data", "--body-file")
+PRIVILEGE_COMMANDS: frozenset[str] = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
+# Commands that run their other arguments as a command.
+WRAPPER_COMMANDS: frozenset[str] = frozenset({
+    "env", "nohup", "time", "exec", "command", "builtin", "nice", "timeout", "stdbuf", "xargs", "sudo", "doas",
+    "setsid", "ionice", "chroot", "unbuffer",
+})
+# Options of a wrapper that take the next word as their value.
+WRAPPER_VALUE_OPTIONS: frozenset[str] = frozenset({
+    "-u", "-n", "-s", "-k", "-I", "-P", "-L", "-d", "-E", "-a", "-C", "--signal",
+    "--kill-after", "--unset", "--chdir", "--max-args", "--max-procs", "--delimiter", "--arg-file",
+})
+# Targets of rm that are the filesystem root or the home directory.
+ROOT_OR_HOME: frozenset[str] = frozenset({
+    "/", "/*", "/.", "~", "~/", "~/*", "$HOME", "$HOME/", "$HOME/*", "${HOME}", "${HOME}/", "${HOME}/*",
+})
+NETWORK_DEVICE_PREFIXES: tuple[str, ...] = ("/dev/tcp/", "/dev/udp/")
+# How deep `bash -c '...'` / eval / here-documents fed to a shell are followed before the screen gives up.
+MAX_SHELL_NESTING = 4
+
 # Commands that create, change or delete every path they are given.
 WRITING_COMMANDS: frozenset[str] = frozenset({
     "mkdir", "touch", "rm", "rmdir", "chmod", "chown", "chgrp", "truncate", "shred", "unlink", "tee",
 })
 # Commands whose last operand (or -t DIR) is the destination they write to.
 COPYING_COMMANDS: frozenset[str] = frozenset({"cp", "mv", "rsync", "install", "ln"})
-# Words that start a simple command but are not the command itself.
-COMMAND_PREFIXES: frozenset[str] = frozenset({"then", "do", "else", "time", "nohup", "exec", "command", "!"})
-
-# A redirect (>, >>, 2>, &>, >|) to an absolute path that is not a harmless device.
-REDIRECT_TO_PATH = re.compile(r"(?:^|[^<>&\d])(?:\d|&)?>>?\|?\s*[\"']?((?:/|~)[^\s;&|)\"']*)")

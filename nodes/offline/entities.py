@@ -9,6 +9,8 @@ Exact, predictable outputs; the conventions live with the vocabularies in nodes/
   fr-firststrand, ISR, TruSeq stranded); plain "stranded" says too little and gives None.
 - tools_requested / tools_excluded: canonical ids from tools.yaml, polarity rules in tool_mentions.py; steps as
   "step:<id>" ("no trimming" -> tools_excluded ["step:trimming"]).
+- tool_choices: requested tools offered as alternatives ("STAR or HISAT2"), taken out of tools_requested; the
+  library uses the first it can run (library/choices.py).
 - sample_count / conditions: samples.py.
 - input_paths: URLs (s3://, gs://, https://, ftp://), absolute, home and ./ paths, and relative paths or file names
   that carry a glob or a data-file extension, in order, trailing punctuation removed.
@@ -228,6 +230,9 @@ class EntityExtractor:
         masked = _mask(masked, acc_spans)
         organism, build = self._organism(masked)
         requested, excluded = self._tools.classify(masked)
+        choices = self._tools.choices(masked, requested)
+        offered = {tool for choice in choices for option in choice for tool in option.split("+")}
+        requested = [tool for tool in requested if tool not in offered]
         # tools and builds are never experimental conditions ("STAR vs HISAT2", "against GRCh38")
         not_conditions = [(m.start, m.end) for m in self._tools.mentions(masked)]
         not_conditions += [(m.start(), m.end()) for m in self._organism_re.finditer(masked)
@@ -241,6 +246,7 @@ class EntityExtractor:
             strandedness=self._strandedness(masked),  # type: ignore[arg-type]
             tools_requested=requested,
             tools_excluded=excluded,
+            tool_choices=choices,
             sample_count=design.sample_count,
             conditions=design.conditions,
             input_paths=paths,

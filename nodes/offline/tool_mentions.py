@@ -11,6 +11,9 @@ Rules (documented for the planner, tested in tests/unit/test_entities.py):
 - Steps (tools.yaml `steps`) are reported as "step:<id>" and only when excluded or explicitly added
   ("add", "include", "enable", "with", "also run").
 - Each id appears once, in order of first mention; excluded wins over requested.
+- Requested tools joined by "or" offer a choice ("Bismark or bwa-meth + MethylDackel", "STAR, RSEM, HISAT2 or
+  Salmon"): `choices` lists each such run as its alternatives, in the user's order, a combination joined by "+"
+  (["bismark", "bwa_meth+methyldackel"]). A run joined by commas alone is a plain list, not a choice.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ _ADD_BEFORE = re.compile(
 )
 # a list joiner between two mentions carries the first one's polarity
 _LIST_JOINER = re.compile(r"^\s*(?:,|/|\bor\b|\band\b|\bnor\b|,\s*(?:or|and)\b|&)\s*(?:the\s+)?$", re.IGNORECASE)
+# between two alternatives of a choice ("A, B or C") and inside one alternative ("bwa-meth + MethylDackel")
+_CHOICE_GAP = re.compile(r"^\s*(?:,|,?\s*\bor\b)\s*$", re.IGNORECASE)
+_OR_GAP = re.compile(r"\bor\b", re.IGNORECASE)
+_BUNDLE_GAP = re.compile(r"^\s*\+\s*$")
 _CLAUSE_BREAK = re.compile(r"[.;:!?\n]|,\s*(?:but|then|and\s+then|so)\b|\bbut\b")
 
 
@@ -126,6 +133,27 @@ class ToolMatcher:
                 target.append(mention.id)
         requested = [i for i in requested if i not in excluded]
         return requested, excluded
+
+    def choices(self, text: str, requested: list[str]) -> list[list[str]]:
+        """Runs of requested tools offered as alternatives (see the module docstring), in text order."""
+        tools = [m for m in self.mentions(text) if not m.is_step and m.id in requested]
+        found: list[list[str]] = []
+        run: list[list[Mention]] = []
+        offers_choice = False
+        for previous, mention in zip([None, *tools], tools):
+            gap = text[previous.end:mention.start] if previous is not None else ""
+            if previous is not None and _BUNDLE_GAP.match(gap):
+                run[-1].append(mention)
+            elif previous is not None and _CHOICE_GAP.match(gap):
+                run.append([mention])
+                offers_choice = offers_choice or bool(_OR_GAP.search(gap))
+            else:
+                if offers_choice:
+                    found.append(["+".join(dict.fromkeys(m.id for m in option)) for option in run])
+                run, offers_choice = [[mention]], False
+        if offers_choice:
+            found.append(["+".join(dict.fromkeys(m.id for m in option)) for option in run])
+        return found
 
     @staticmethod
     def _clause_prefix(text: str, mention: Mention, previous: tuple[Mention, Polarity] | None) -> str:

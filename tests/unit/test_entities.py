@@ -71,6 +71,13 @@ CASES = [
     ("why DESeq2 rather than edgeR?", {"tools_requested": ["deseq2"], "tools_excluded": ["edger"]}),
     ("trim with Trim Galore", {"tools_requested": ["trim_galore"]}),
     ("Cell Ranger count", {"tools_requested": ["cellranger"]}),
+    # "or" between requested tools offers a choice; "+" joins one alternative; commas alone make a plain list
+    ("Methylation analysis using Bismark or bwa-meth + MethylDackel",
+     {"tool_choices": [["bismark", "bwa_meth+methyldackel"]]}),
+    ("RNA-seq using STAR, RSEM, HISAT2 or Salmon with gene/isoform counts",
+     {"tool_choices": [["star", "rsem", "hisat2", "salmon"]]}),
+    ("use STAR or HISAT2, then DESeq2", {"tools_requested": ["deseq2"], "tool_choices": [["star", "hisat2"]]}),
+    ("fastp, STAR, featureCounts", {"tools_requested": ["fastp", "star", "featurecounts"]}),
     # samples and conditions
     ("6 samples", {"sample_count": 6}),
     ("twelve mice", {"organism": "mouse", "sample_count": 12}),

@@ -1,6 +1,7 @@
 """Acceptance of the module library: every recipe, with its defaults and with every alternative of every step
-(paired- and single-end), renders a workflow that passes `snakemake --lint` with no lints and a dry run
-(`snakemake --directory .test -n`) on its synthetic test data; and the catalogue lint finds nothing.
+(paired- and single-end), renders a workflow that passes `generate`'s whole validation path: the static screen,
+`snakemake --lint` with no lints, a dry run (`snakemake --directory .test -n`) on its synthetic test data, and
+safety_out; and the catalogue lint finds nothing.
 
 Snakemake runs in subprocesses. To keep the suite fast on two cores, each subprocess is this file run as a
 script: it calls Snakemake's own command-line entry point (`snakemake.cli.main`, what the `snakemake` executable
@@ -90,13 +91,29 @@ def run_batch(jobs: list[dict]) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def snakemake_results(tmp_path_factory) -> dict[tuple[str, str], dict]:
+def rendered() -> dict[str, dict[str, str]]:
     library = load_library()
+    return {name: render_workflow(library.plan(recipe, entities), library) for name, recipe, entities in VARIANTS}
+
+
+@pytest.fixture(scope="module")
+def safety_out():
+    from biopipelines.graph.models import ModelFactory
+    from biopipelines.graph.settings import load_settings
+    from biopipelines.nodes.deps import NodeDeps
+    from biopipelines.nodes.safety_out import SafetyOutNode
+
+    settings = load_settings("offline", env={})
+    return SafetyOutNode(NodeDeps(settings=settings, models=ModelFactory(settings)))
+
+
+@pytest.fixture(scope="module")
+def snakemake_results(tmp_path_factory, rendered) -> dict[tuple[str, str], dict]:
     root = tmp_path_factory.mktemp("workflows")
     jobs = []
-    for name, recipe, entities in VARIANTS:
+    for name, _, _ in VARIANTS:
         folder = root / name
-        write_tree(folder, render_workflow(library.plan(recipe, entities), library))
+        write_tree(folder, rendered[name])
         jobs += [{"variant": name, "check": check, "dir": str(folder), "args": args} for check, args in CHECKS.items()]
         if name.endswith("-default"):
             jobs.append({"variant": name, "check": "profile", "dir": str(folder), "args": PROFILE_CHECK})
@@ -115,6 +132,19 @@ def snakemake_results(tmp_path_factory) -> dict[tuple[str, str], dict]:
         for result in json.loads(stdout):
             results[(result["variant"], result["check"])] = result
     return results
+
+
+@pytest.mark.parametrize("variant", VARIANT_IDS)
+def test_rendered_workflow_passes_the_static_screen_and_safety_out(rendered, safety_out, variant):
+    """The rest of `generate`'s validation path (lint and dry run are the tests below): the library's own output is
+    never refused."""
+    from biopipelines.validation import screen_workflow
+
+    files = rendered[variant]
+    assert screen_workflow(files) == []
+    out = safety_out({"files": files, "answer": "done", "turn": 1, "status": "validated"})
+    assert out.get("status") != "refused", out["answer"]
+    assert out.get("files", files) == files, out["findings"]  # nothing redacted or withheld
 
 
 @pytest.mark.parametrize("variant", VARIANT_IDS)

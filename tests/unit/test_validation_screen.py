@@ -203,17 +203,3 @@ def test_syntax_errors_are_located_in_the_source_file() -> None:
 def test_unclosed_bracket_is_reported_where_it_opens() -> None:
     errors = syntax_errors({"workflow/Snakefile": "x = 1\ndef f(a:\n    return a\n\ny = 2\n"})
     assert [(e.line, e.message) for e in errors] == [(2, "'(' is never closed")]
-
-
-@pytest.mark.parametrize("recipe", ["rnaseq_de", "chipseq_peaks", "germline_variants"])
-def test_workflows_rendered_from_the_module_library_pass(recipe: str) -> None:
-    """No false positives on what the offline coder actually produces."""
-    library_pkg = pytest.importorskip("library")
-    from biopipelines.graph.schemas import Entities
-    from biopipelines.library.render.snakemake import render_workflow
-
-    library = library_pkg.load_library()
-    entities = Entities(organism="human", read_layout="paired", conditions=["treated", "control"], sample_count=4)
-    files = render_workflow(library.plan(recipe, entities), library)
-    assert "workflow/Snakefile" in files
-    assert screen_workflow(files) == []
