@@ -71,6 +71,6 @@ def shown(path: Path) -> str:
 def passing_validate(files: dict[str, str], timeout_s: float) -> list:
     """Stands in for Snakemake's checks where a benchmark measures the graph and model time only (cold_start
     measures the real checks)."""
-    from biopipelines.graph.schemas import CheckResult
+    from biopipelines.core.schemas import CheckResult
 
     return [CheckResult(check="snakemake_lint", ok=True), CheckResult(check="snakemake_dry_run", ok=True)]

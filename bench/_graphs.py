@@ -19,8 +19,8 @@ ROLE_SCHEMA = {"intent": "IntentResult", "planner": "PlanAdvice", "coder": "Code
 def build(profile: Path, *, instant: bool):
     """The compiled graph for `profile`; with `instant`, every role is a scripted model answering at once."""
     from biopipelines.graph.builder import build_graph
-    from biopipelines.graph.models import ModelFactory
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.llm.factory import ModelFactory
+    from biopipelines.core.settings import load_settings
     from biopipelines.nodes.deps import NodeDeps
     from tests.fakes import ScriptedChatModel
 
@@ -40,7 +40,7 @@ def inputs(request: str) -> dict:
 
 
 def run_once(graph, request: str) -> tuple[float, dict]:
-    from biopipelines.graph.state import RunContext
+    from biopipelines.nodes.state import RunContext
 
     started = time.perf_counter()
     state = graph.invoke(inputs(request), context=RunContext())

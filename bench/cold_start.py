@@ -38,9 +38,9 @@ def child(warm_runs: int) -> dict:
 
     import biopipelines.validation.sandbox as sandbox
     from biopipelines.graph.builder import build_graph
-    from biopipelines.graph.models import ModelFactory
-    from biopipelines.graph.settings import load_settings
-    from biopipelines.graph.state import RunContext
+    from biopipelines.llm.factory import ModelFactory
+    from biopipelines.core.settings import load_settings
+    from biopipelines.nodes.state import RunContext
     from biopipelines.nodes.deps import NodeDeps
 
     from bench._common import REQUEST, request_variants

@@ -33,7 +33,7 @@ TARGET_LEVEL = 50
 
 
 async def level(server: DelayServer, graph, sessions: int, start: int) -> dict:
-    from biopipelines.graph.state import RunContext
+    from biopipelines.nodes.state import RunContext
 
     process = psutil.Process()
     before = peak = process.memory_info().rss

@@ -26,10 +26,10 @@ sys.path.insert(0, str(REPO))
 import yaml  # noqa: E402
 from langchain_core.messages import HumanMessage  # noqa: E402
 
-from biopipelines.graph.models import ModelFactory  # noqa: E402
-from biopipelines.graph.schemas import IntentResult  # noqa: E402
-from biopipelines.graph.settings import load_settings  # noqa: E402
-from biopipelines.graph.tiers import call_structured  # noqa: E402
+from biopipelines.core.schemas import IntentResult  # noqa: E402
+from biopipelines.core.settings import load_settings  # noqa: E402
+from biopipelines.llm.chain import call_structured  # noqa: E402
+from biopipelines.llm.factory import ModelFactory  # noqa: E402
 from tests.integration.fault_server import FaultServer, refused_url  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "fault_budget.json"

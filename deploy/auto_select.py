@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-from biopipelines.graph.errors import InputError
-from biopipelines.graph.model_catalogue import CatalogueModel, ModelCatalogue
+from biopipelines.core.errors import InputError
+from biopipelines.core.model_catalogue import CatalogueModel, ModelCatalogue
 
 from biopipelines.deploy.gpus import Gpu, GpuCatalogue
+from biopipelines.deploy.memory import footprint
 from biopipelines.deploy.plan import Plan
 from biopipelines.deploy.planner import DEFAULT_CONTEXT, SHARE_CAP, PlanRequest, Selection, plan
 from biopipelines.deploy.precision import available
-from biopipelines.deploy.memory import footprint
 
 @dataclass
 class _Role:

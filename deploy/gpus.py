@@ -7,8 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from biopipelines.graph.errors import InputError
-from biopipelines.graph.settings import CONFIG_DIR, read_config
+from biopipelines.core.errors import InputError
+from biopipelines.core.settings import CONFIG_DIR
+from biopipelines.core.yaml_files import read_config
 
 
 class GpuSpec(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from biopipelines.graph.model_catalogue import CatalogueModel
+from biopipelines.core.model_catalogue import CatalogueModel
 
 from biopipelines.deploy.precision import Precision, bytes_per_weight
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from biopipelines.graph.errors import InputError
-from biopipelines.graph.model_catalogue import CatalogueModel, ModelCatalogue
+from biopipelines.core.errors import InputError
+from biopipelines.core.model_catalogue import CatalogueModel, ModelCatalogue
 
 from biopipelines.deploy.gpus import Gpu, GpuCatalogue
 from biopipelines.deploy.memory import GIB, Footprint, footprint, is_embedding

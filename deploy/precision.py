@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from biopipelines.graph.errors import InputError
-from biopipelines.graph.model_catalogue import CatalogueModel
+from biopipelines.core.errors import InputError
+from biopipelines.core.model_catalogue import CatalogueModel
 
 from biopipelines.deploy.gpus import GpuSpec
 

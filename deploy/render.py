@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from biopipelines.graph.errors import InputError
+from biopipelines.core.errors import InputError
+from biopipelines.core.yaml_files import one_line
 
 from biopipelines.deploy.plan import Plan
 from biopipelines.deploy.render_profile import read_endpoint_map, render_profile
@@ -26,9 +27,7 @@ def load_plan(path: Path) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise InputError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']} "
-                         "(make it with `biopipelines plan-gpus --json`)") from None
+        raise InputError(f"{one_line(str(path), exc)} (make it with `biopipelines plan-gpus --json`)") from None
 
 
 def render_all(plan: Plan, out: Path, *, name: str, slurm: SlurmOptions,

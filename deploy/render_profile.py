@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from biopipelines.graph.errors import InputError
+from biopipelines.core.errors import InputError
 
 from biopipelines.deploy.plan import Plan
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from biopipelines.graph.errors import InputError
-from biopipelines.graph.settings import ROLES, Profile
+from biopipelines.core.errors import InputError
+from biopipelines.core.settings import ROLES, Profile
 
 from biopipelines.deploy.planner import PlanRequest, Selection
 from biopipelines.deploy.precision import parse_precision

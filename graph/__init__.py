@@ -1,7 +1,7 @@
 """BioPipelines Agent's composition root.
 
 `from graph import build_graph, graph` gives the builder and the compiled default graph. Both load lazily, so
-importing a submodule (graph.settings, graph.state...) never compiles a graph.
+importing a submodule (graph.builder, graph.cli...) never compiles a graph.
 """
 
 from __future__ import annotations

@@ -5,12 +5,11 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Checkpointer
 
-from biopipelines.graph.models import ModelFactory
+from biopipelines.llm.factory import ModelFactory
 from biopipelines.graph.routing import (
     SCREENED, route_after_gate, route_after_planner, route_after_safety_in, route_after_validator,
 )
-from biopipelines.graph.settings import Settings, load_settings
-from biopipelines.graph.state import AgentState, InputState, RunContext
+from biopipelines.core.settings import Settings, load_settings
 from biopipelines.nodes.bio_expert import BioExpertNode
 from biopipelines.nodes.coder import CoderNode
 from biopipelines.nodes.deps import NodeDeps
@@ -22,6 +21,7 @@ from biopipelines.nodes.math_expert import MathExpertNode
 from biopipelines.nodes.planner import PlannerNode
 from biopipelines.nodes.safety_in import SafetyInNode
 from biopipelines.nodes.safety_out import SafetyOutNode
+from biopipelines.nodes.state import AgentState, InputState, RunContext
 from biopipelines.nodes.troubleshoot import TroubleshootNode
 from biopipelines.nodes.validator import ValidatorNode
 

@@ -14,7 +14,7 @@ STATE_TYPES = ("RouteEntry", "SafetyVerdict", "Entities", "IntentResult", "StepC
 
 
 def state_serializer() -> JsonPlusSerializer:
-    return JsonPlusSerializer(allowed_msgpack_modules=[("biopipelines.graph.schemas", name) for name in STATE_TYPES])
+    return JsonPlusSerializer(allowed_msgpack_modules=[("biopipelines.core.schemas", name) for name in STATE_TYPES])
 
 
 def sqlite_checkpointer(db: Path) -> tuple[SqliteSaver, sqlite3.Connection]:

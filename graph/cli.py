@@ -19,7 +19,7 @@ import traceback
 import warnings
 from typing import Sequence
 
-from biopipelines.graph.errors import UserError
+from biopipelines.core.errors import UserError
 
 COMMANDS = ("generate", "classify", "validate", "doctor", "chat", "plan-gpus", "deploy", "eval", "library", "index",
             "search", "eval-retrieval", "cost")

@@ -21,8 +21,9 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from biopipelines.graph.errors import InputError
-from biopipelines.graph.schemas import IntentName, IntentResult, WorkflowPlan
+from biopipelines.core.errors import InputError
+from biopipelines.core.schemas import IntentName, IntentResult, WorkflowPlan
+from biopipelines.core.yaml_files import one_line
 
 NONE_LABEL = "(none)"  # how a null analysis type shows in the confusion table
 # The statuses a field task may expect; `partial` is a workflow that serves the assay but not every ask.
@@ -79,9 +80,7 @@ def load_rows(path: Path, slugs: tuple[str, ...]) -> list[EvalRow]:
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(x) for x in err["loc"]) or "line"
-            raise InputError(f"{path}:{number}: {where}: {err['msg']}") from None
+            raise InputError(one_line(f"{path}:{number}", exc)) from None
         if row.analysis_type is not None and row.analysis_type not in slugs:
             raise InputError(f"{path}:{number}: analysis_type: unknown slug {row.analysis_type!r}")
         rows.append(row)
@@ -185,7 +184,7 @@ class Evaluator:
     """Runs rows through the intent node (and the planner, or the whole graph with generate=True)."""
 
     def __init__(self, settings: Any, generate: bool = False) -> None:
-        from biopipelines.graph.models import ModelFactory
+        from biopipelines.llm.factory import ModelFactory
         from biopipelines.nodes.deps import NodeDeps
         from biopipelines.nodes.intent import IntentNode
 
@@ -239,7 +238,7 @@ class Evaluator:
     def _generated(self, query: str) -> tuple[WorkflowPlan | None, str, str | None]:
         from langchain_core.messages import HumanMessage
 
-        from biopipelines.graph.state import RunContext
+        from biopipelines.nodes.state import RunContext
 
         state = self._graph.invoke({"messages": [HumanMessage(query)]}, context=RunContext())
         status = state.get("status") or "unknown"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from biopipelines.graph.schemas import WorkflowPlan
+from biopipelines.core.schemas import WorkflowPlan
 
 
 def _fmt(value: object) -> str:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from langchain_core.messages import AIMessageChunk, HumanMessage
 
-from biopipelines.graph.errors import UserError
+from biopipelines.core.errors import UserError
+from biopipelines.core.settings import Settings, load_settings
 from biopipelines.graph.plan_diff import plan_diff
 from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, prepare_out_dir, write_workflow
 from biopipelines.graph.request_input import check_request
-from biopipelines.graph.settings import Settings, load_settings
-from biopipelines.graph.state import RunContext
+from biopipelines.nodes.state import RunContext
 
 HELP = """commands:
   /help          this help
@@ -132,7 +132,7 @@ class ChatSession:
                 self._build()
             self.say(f"profile {self.settings.profile.name} ({self.settings.profile_source})")
         elif name == "/cost":
-            from biopipelines.graph.cost import format_cost, summarize
+            from biopipelines.llm.cost import format_cost, summarize
 
             self.say(format_cost(summarize(self.values().get("routes", []))))
         elif name == "/state":

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from biopipelines.graph.cost import summarize
-from biopipelines.graph.errors import UserError
-from biopipelines.graph.state import AgentState, turn_routes
+from biopipelines.core.errors import UserError
+from biopipelines.llm.cost import summarize
+from biopipelines.nodes.state import AgentState, turn_routes
 
 EXIT_CODES = {"validated": 0, "invalid": 3, "partial": 5}
 NO_WORKFLOW_EXIT = 4

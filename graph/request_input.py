@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from biopipelines.graph.errors import InputError
+from biopipelines.core.errors import InputError
 from biopipelines.nodes.offline.safety_rules import strip_control_chars
 
 READ_SLACK = 4  # bytes per character at most in UTF-8: read no more than the limit can need

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from biopipelines.graph.state import AgentState
+from biopipelines.nodes.state import AgentState
 
 
 SCREENED = ["intent", "input_guard"]  # independent: intent reads the request while the guard judges it

@@ -2,7 +2,7 @@
 
     from biopipelines.library import load_library
     library = load_library()
-    plan = library.plan("rnaseq_de", entities)            # graph.schemas.WorkflowPlan
+    plan = library.plan("rnaseq_de", entities)            # core.schemas.WorkflowPlan
     files = render_workflow(plan, library)                 # from library.render.snakemake
 """
 

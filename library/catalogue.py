@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-import yaml
 from pydantic import ValidationError
 
-from biopipelines.graph.schemas import Entities, StepChoice, WorkflowPlan
-from biopipelines.library import yaml_io
+from biopipelines.core import yaml_io
+from biopipelines.core.schemas import Entities, StepChoice, WorkflowPlan
+from biopipelines.core.yaml_files import one_line
+from biopipelines.core.yaml_files import read_yaml as core_read_yaml
 from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 from biopipelines.library.matching import ToolIndex
 from biopipelines.library.models import AnalysisType, ModuleSpec, Organism, PortType, Recipe, StepFacts
@@ -29,17 +30,17 @@ MODULE_FILES = ("meta.yaml", "rule.smk.j2", "environment.yaml", "card.md")
 
 
 def read_yaml(path: Path) -> object:
-    try:
-        return yaml_io.load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{path}: cannot read YAML: {exc}") from exc
+    return core_read_yaml(path, CatalogueError)
 
 
 def parse_model(model: Callable, data: object, path: Path, what: str = ""):
+    where = f"{path}{' ' + what if what else ''}"
     try:
         return model(**data) if isinstance(data, dict) else model(data)
-    except (ValidationError, TypeError) as exc:
-        raise CatalogueError(f"{path}{' ' + what if what else ''}: {exc}") from exc
+    except ValidationError as exc:
+        raise CatalogueError(one_line(where, exc)) from None
+    except TypeError as exc:
+        raise CatalogueError(f"{where}: {exc}") from None
 
 
 class Library:
@@ -87,10 +88,6 @@ class Library:
             return self.modules[module_id]
         except KeyError:
             raise CatalogueError(f"no module {module_id!r} in {self.root / 'modules'}") from None
-
-    def card_paths(self) -> list[Path]:
-        """Every module's knowledge card, for the RAG corpus."""
-        return [self.module_dir(m) / "card.md" for m in sorted(self.modules)]
 
     @cached_property
     def tool_index(self) -> ToolIndex:

@@ -13,16 +13,13 @@ the request partial or unsupported exactly as a plainly named one would.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from biopipelines.graph.schemas import Entities, WorkflowPlan
+from biopipelines.core.schemas import Entities, WorkflowPlan
 from biopipelines.library.errors import UnsupportedAnalysis
-
-if TYPE_CHECKING:
-    from biopipelines.library.catalogue import Library
+from biopipelines.library.view import CatalogueView
 
 
-def resolve_choices(library: Library, entities: Entities,
+def resolve_choices(library: CatalogueView, entities: Entities,
                     plan: Callable[[Entities], WorkflowPlan]) -> tuple[Entities, list[str]]:
     """Entities with each choice's alternatives decided (moved into tools_requested) and the notes that say so."""
     requested = list(entities.tools_requested)
@@ -51,7 +48,7 @@ def resolve_choices(library: Library, entities: Entities,
     return decided, notes
 
 
-def _steps_filled(library: Library, entities: Entities, requested: list[str], tools: list[str],
+def _steps_filled(library: CatalogueView, entities: Entities, requested: list[str], tools: list[str],
                   plan: Callable[[Entities], WorkflowPlan]) -> set[str] | None:
     """The steps `tools` occupy in the plan with `requested`, or None when the recipe cannot plan with them."""
     try:
@@ -62,12 +59,12 @@ def _steps_filled(library: Library, entities: Entities, requested: list[str], to
     return {step.step for step in planned.steps if step.module in ids}
 
 
-def _spoken(library: Library, options: list[str], joiner: str = "or", missing: bool = False) -> str:
+def _spoken(library: CatalogueView, options: list[str], joiner: str = "or", missing: bool = False) -> str:
     names = [" + ".join(_tool_name(library, tool, missing) for tool in option.split("+")) for option in options]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
 
 
-def _tool_name(library: Library, name: str, missing: bool) -> str:
+def _tool_name(library: CatalogueView, name: str, missing: bool) -> str:
     ids = sorted(library.tool_index.match(name))
     if not ids:
         return f"{name} (not in the module library)" if missing else name

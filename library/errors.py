@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from biopipelines.graph.errors import ConfigError
+from biopipelines.core.errors import ConfigError
 
 
 class UnsupportedAnalysis(ValueError):

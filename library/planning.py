@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from biopipelines.graph.schemas import Entities, StepChoice, WorkflowPlan
+from biopipelines.core.schemas import Entities, StepChoice, WorkflowPlan
 from biopipelines.library.choices import resolve_choices
 from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 from biopipelines.library.matching import normalize, step_marker
 from biopipelines.library.models import Layout, ModuleSpec, Recipe, RecipeStep
 from biopipelines.library.references import ReferenceChoice, choose_reference
 from biopipelines.library.samples import build_samples, clean_name, relayout
+from biopipelines.library.view import CatalogueView
 from biopipelines.library.wiring import Wiring
-
-if TYPE_CHECKING:
-    from biopipelines.library.catalogue import Library
 
 REFERENCE_STEP_PREFIX = "ref_"
 
@@ -42,7 +39,7 @@ class Choice:
 
 
 class Planner:
-    def __init__(self, library: Library, recipe: Recipe, entities: Entities, previous: WorkflowPlan | None) -> None:
+    def __init__(self, library: CatalogueView, recipe: Recipe, entities: Entities, previous: WorkflowPlan | None) -> None:
         self.library = library
         self.recipe = recipe
         self.entities = entities
@@ -224,7 +221,6 @@ class Planner:
 
     # -- the plan ------------------------------------------------------------------------------------------------
     def plan(self) -> WorkflowPlan:
-        entities = self.entities
         layout = self.layout()
         self.start()
         self.exclude()
@@ -354,7 +350,7 @@ class Planner:
         return {}
 
 
-def plan_workflow(library: Library, analysis_type: str | None, entities: Entities,
+def plan_workflow(library: CatalogueView, analysis_type: str | None, entities: Entities,
                   previous: WorkflowPlan | None = None) -> WorkflowPlan:
     recipe = library.recipe_for(analysis_type)
     if not entities.tool_choices:

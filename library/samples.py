@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 from pydantic import BaseModel, Field
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library.models import Layout, SampleSheetSpec
 
 FASTQ = re.compile(r"\.(fastq|fq)(\.gz)?$", re.IGNORECASE)

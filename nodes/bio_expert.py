@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from biopipelines.graph.schemas import ExpertAnswer
+from biopipelines.core.schemas import ExpertAnswer
 from biopipelines.nodes.experts import CardAnswerNode
 
 if TYPE_CHECKING:

@@ -8,22 +8,21 @@ kept failing and the profile allows it, the coder renders from the library inste
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
-
 from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import CheckResult
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import Served, call_structured
-from biopipelines.nodes.common import now, run_context
+from biopipelines.core.schemas import CheckResult
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.served import Served
+from biopipelines.nodes.common import NO_RUNTIME, format_draft, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.prompts import load_prompt, render_prompt
 from biopipelines.nodes.schemas import CodeFiles
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "coder"
 ROLE = "coder"
 EDITABLE_ROOTS = ("workflow", "config", "profiles", ".test")
-DRAFT_PROMPT_CHARS = 12_000  # about 4k tokens: leaves room for the answer in an 8k-context local model
 
 
 def check_edits(code: CodeFiles) -> CodeFiles:
@@ -46,24 +45,16 @@ def format_feedback(checks: list[CheckResult], attempt: int) -> str:
     return render_prompt("coder_feedback", attempt=attempt, errors=errors)
 
 
-def format_draft(files: dict[str, str], limit: int = DRAFT_PROMPT_CHARS) -> str:
-    """The workflow's files for a prompt: the Snakefile and config first, then rules; cut at `limit` characters."""
-    order = {"workflow/Snakefile": 0, "config/config.yaml": 1, "config/samples.tsv": 2}
-    ranked = sorted((p for p in files if files[p] and not p.startswith(".test/")), key=lambda p: (order.get(p, 3), p))
-    text = "\n\n".join(f"### {path}\n{files[path]}" for path in ranked)
-    return text if len(text) <= limit else text[:limit] + "\n[... truncated]"
-
-
 class CoderNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         started = now()
         attempt = state.get("attempts", 0) + 1
         plan = state["plan"]
         draft = self.deps.draft(plan)
-        tiers = self.deps.tiers(ROLE, run_context(runtime))
+        tiers = self.deps.tiers(ROLE, runtime.context)
         retrying_llm = attempt > 1 and state.get("coder_tier") != "offline"
         last_chance = attempt >= state.get("max_attempts", self.deps.settings.profile.max_attempts)
 

@@ -1,4 +1,5 @@
-"""Small helpers every node uses: the current request, the run's context, and timing."""
+"""Small helpers nodes share: the current request, the run's runtime, timing, a memo, and the prompt view of a
+draft."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections import OrderedDict
 from typing import Any, Callable, Hashable
 
 from langchain_core.messages import BaseMessage, HumanMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.state import AgentState, RunContext
+from biopipelines.core.schemas import SafetyVerdict
+from biopipelines.nodes.state import AgentState, RunContext
 
 
 def message_text(message: BaseMessage | dict) -> str:
@@ -27,9 +30,9 @@ def last_user_text(state: AgentState) -> str:
     return ""
 
 
-def run_context(runtime: Any) -> RunContext | dict | None:
-    """The LangGraph runtime context (a RunContext from Python, a dict from Studio), or None."""
-    return getattr(runtime, "context", None) if runtime is not None else None
+# What a node sees when called outside a graph run (tests, scripts): no context, so the builder's profile applies.
+# In a run LangGraph injects the Runtime, its context coerced into RunContext (from Python or Studio alike).
+NO_RUNTIME: Runtime[RunContext] = Runtime()
 
 
 def now() -> float:
@@ -56,3 +59,21 @@ class Memo:
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
         return value
+
+
+DRAFT_PROMPT_CHARS = 12_000  # about 4k tokens: leaves room for the answer in an 8k-context local model
+
+
+def format_draft(files: dict[str, str], limit: int = DRAFT_PROMPT_CHARS) -> str:
+    """The workflow's files for a prompt: the Snakefile and config first, then rules; cut at `limit` characters."""
+    order = {"workflow/Snakefile": 0, "config/config.yaml": 1, "config/samples.tsv": 2}
+    ranked = sorted((p for p in files if files[p] and not p.startswith(".test/")), key=lambda p: (order.get(p, 3), p))
+    text = "\n\n".join(f"### {path}\n{files[path]}" for path in ranked)
+    return text if len(text) <= limit else text[:limit] + "\n[... truncated]"
+
+
+def refusal(verdict: SafetyVerdict) -> dict:
+    """The turn's status and answer when `verdict` refuses; nothing otherwise."""
+    if verdict.verdict != "refuse":
+        return {}
+    return {"status": "refused", "answer": f"I can't help with this request. {verdict.message}".strip()}

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
 
-from biopipelines.graph.models import ModelFactory, TierModel
-from biopipelines.graph.schemas import CheckResult
-from biopipelines.graph.settings import Settings, load_settings
-from biopipelines.graph.state import RunContext
+from biopipelines.core.schemas import CheckResult
+from biopipelines.core.settings import Settings, load_settings
+from biopipelines.llm.factory import ModelFactory, TierModel
 from biopipelines.nodes.common import Memo
+from biopipelines.nodes.state import RunContext
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from biopipelines.graph.schemas import WorkflowPlan
+    from biopipelines.core.schemas import WorkflowPlan
     from biopipelines.library import Library
     from biopipelines.nodes.offline.intent import OfflineIntentClassifier
     from biopipelines.rag.retriever import Retriever

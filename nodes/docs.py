@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
 import jinja2
 from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import AskCoverage, CheckResult, WorkflowPlan
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import call_structured
-from biopipelines.nodes.common import Memo, now, run_context
+from biopipelines.core.schemas import AskCoverage, CheckResult, WorkflowPlan, all_passed
+from biopipelines.llm.chain import call_structured
+from biopipelines.nodes.common import Memo, NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.prompts import render_prompt
 from biopipelines.nodes.schemas import DocsOverview
-from biopipelines.nodes.validator import all_passed
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "docs"
 ROLE = "docs"
@@ -62,7 +60,7 @@ def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[d
 
 def method_notes(plan: WorkflowPlan, library, cards: list | None = None) -> list:
     """The knowledge-base notes cited in the README: about the plan's tools, then its topic (rag.further_reading)."""
-    from biopipelines.rag.further_reading import further_reading
+    from biopipelines.nodes.library_links.further_reading import further_reading
 
     return further_reading([s.module for s in plan.steps], library, topic=plan.recipe.split("_")[0], cards=cards)
 
@@ -94,12 +92,12 @@ class DocsNode:
         library = self.deps.library
         return self._facts.get((id(library), step.model_dump_json()), lambda: library.step_facts(step))
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         started = now()
         plan: WorkflowPlan = state["plan"]
         checks = state.get("validation", [])
         served = call_structured(
-            self.deps.tiers(ROLE, run_context(runtime)), DocsOverview,
+            self.deps.tiers(ROLE, runtime.context), DocsOverview,
             [SystemMessage(render_prompt("docs", plan=plan.model_dump_json(include={"title", "steps", "organism"}))),
              HumanMessage(state["request"])],
             offline=lambda: DocsOverview(overview=offline_overview(plan)), role=ROLE, check=check_overview,

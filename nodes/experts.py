@@ -3,17 +3,19 @@ the prompt, a citation check, and the node that answers from cards."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import ExpertAnswer
-from biopipelines.graph.tiers import call_structured
-from biopipelines.nodes.common import now, run_context
+from biopipelines.core.schemas import ExpertAnswer
+from biopipelines.llm.chain import call_structured
+from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.prompts import render_prompt
+from biopipelines.nodes.state import RunContext
 
 if TYPE_CHECKING:
-    from biopipelines.graph.state import AgentState
+    from biopipelines.nodes.state import AgentState
     from biopipelines.nodes.deps import NodeDeps
     from biopipelines.rag.retriever import Hit, Retriever
 
@@ -63,13 +65,13 @@ class CardAnswerNode:
     def offline(self, question: str, retriever: "Retriever") -> ExpertAnswer:
         raise NotImplementedError
 
-    def __call__(self, state: "AgentState", runtime: Any = None) -> dict:
+    def __call__(self, state: "AgentState", runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         started = now()
         question = state["request"]
         retriever = self.deps.retriever
         hits = self.passages(question, retriever)
         served = call_structured(
-            self.deps.tiers(self.role, run_context(runtime)), ExpertAnswer,
+            self.deps.tiers(self.role, runtime.context), ExpertAnswer,
             [SystemMessage(render_prompt(self.prompt, context=format_context(hits))), HumanMessage(question)],
             offline=lambda: self.offline(question, retriever), role=self.role, check=citation_check(hits),
             deadline=state.get("deadline"))

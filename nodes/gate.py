@@ -3,12 +3,10 @@ whatever intent decided; otherwise intent's reading routes the turn."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from biopipelines.graph.state import AgentState
-from biopipelines.nodes.safety_in import refusal
+from biopipelines.nodes.common import refusal
+from biopipelines.nodes.state import AgentState
 
 
-def gate(state: AgentState, runtime: Any = None) -> dict:
+def gate(state: AgentState) -> dict:
     verdict = state.get("safety")
     return refusal(verdict) if verdict is not None else {}

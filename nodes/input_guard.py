@@ -11,17 +11,16 @@ server is down.
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.messages import HumanMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import SafetyVerdict
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import call_text
-from biopipelines.nodes.common import now, run_context
+from biopipelines.core.schemas import SafetyVerdict
+from biopipelines.llm.chain import call_text
+from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.offline.safety_rules import describe_categories, parse_guard_verdict
 from biopipelines.nodes.prompts import render_prompt
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "input_guard"
 ROLE = "safety"
@@ -31,13 +30,13 @@ class InputGuardNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         verdict = state.get("safety")
         if verdict is None or not verdict.awaiting_guard:
             return {}
         started = now()
         prompt = render_prompt("safety_guard", request=state["request"])
-        served = call_text(self.deps.tiers(ROLE, run_context(runtime)), parse_guard_verdict, [HumanMessage(prompt)],
+        served = call_text(self.deps.tiers(ROLE, runtime.context), parse_guard_verdict, [HumanMessage(prompt)],
                            lambda: None, ROLE, deadline=state.get("deadline"))
         return {"safety": judged(verdict, served.value), "routes": [served.route(NODE, started, state["turn"])]}
 

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
-
 import yaml
 from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.models import TierModel
-from biopipelines.graph.schemas import Entities, IntentResult, WorkflowPlan
-from biopipelines.graph.settings import PACKAGE_ROOT
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import Served, call_structured
-from biopipelines.nodes.common import now, run_context
+from biopipelines.core.schemas import Entities, IntentResult, WorkflowPlan
+from biopipelines.core.settings import PACKAGE_ROOT
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.factory import TierModel
+from biopipelines.llm.served import Served
+from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
 from biopipelines.nodes.prompts import load_prompt, render_prompt
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "intent"
 ROLE = "intent"
@@ -133,15 +133,15 @@ class IntentNode:
         self.deps = deps
         self.policy = policy or EscalationPolicy(load_intent_config())
 
-    def chain(self, request: str, offline: IntentResult, runtime: Any = None) -> list[TierModel]:
+    def chain(self, request: str, offline: IntentResult, runtime: Runtime[RunContext] = NO_RUNTIME) -> list[TierModel]:
         """The intent call's tiers, ordered by the escalation policy (config/intent.yaml)."""
-        context = run_context(runtime)
+        context = runtime.context
         decision = self.policy.decide(request, offline)
         strongest = (self.deps.tiers(self.policy.config.escalation.strongest_local_role, context)
                      if decision.route == "escalate" else [])
         return self.policy.chain(decision, self.deps.tiers(ROLE, context), strongest)
 
-    def read(self, request: str, plan: WorkflowPlan | None, runtime: Any = None,
+    def read(self, request: str, plan: WorkflowPlan | None, runtime: Runtime[RunContext] = NO_RUNTIME,
              deadline: float | None = None) -> Served:
         """The request's reading on the role's tiers, before it is tied to the thread's plan."""
         system = render_prompt(
@@ -163,10 +163,10 @@ class IntentNode:
             offline=lambda: offline, role=ROLE, check=lambda result: reconcile(result, offline, veto),
             deadline=deadline)
 
-    def fixed_chain(self, runtime: Any = None) -> list[TierModel]:
+    def fixed_chain(self, runtime: Runtime[RunContext] = NO_RUNTIME) -> list[TierModel]:
         """The call's tiers when every escalation decision gives the same ones (no cloud tier, no stronger local
         model than the role's own), else [] (the offline reading picks them: see chain())."""
-        context = run_context(runtime)
+        context = runtime.context
         own = self.deps.tiers(ROLE, context)
         if not own:
             return []
@@ -175,7 +175,7 @@ class IntentNode:
         escalated = self.policy.chain(Decision("escalate", ""), own, strongest)
         return local if [id(t) for t in local] == [id(t) for t in escalated] else []
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         started = now()
         plan = state.get("plan")
         served = self.read(state["request"], plan, runtime, state.get("deadline"))

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.models import TierModel
-from biopipelines.graph.schemas import IntentName, IntentResult
-from biopipelines.graph.settings import PACKAGE_ROOT
+from biopipelines.core.schemas import IntentName, IntentResult
+from biopipelines.core.settings import PACKAGE_ROOT
+from biopipelines.core.yaml_files import read_yaml, validate
+from biopipelines.llm.factory import TierModel
 
 INTENT_CONFIG = PACKAGE_ROOT / "config" / "intent.yaml"
 
@@ -71,18 +70,8 @@ class IntentConfig(_Strict):
 
 def load_intent_config(path: Path = INTENT_CONFIG) -> IntentConfig:
     """Read and check the YAML; any problem is a ConfigError naming the file, the key and the problem."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    try:
-        return IntentConfig.model_validate(data if data is not None else {})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: {key}: {err['msg']}") from None
+    data = read_yaml(path)
+    return validate(IntentConfig, data if data is not None else {}, path)
 
 
 Route = Literal["local", "escalate"]

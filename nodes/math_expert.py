@@ -6,17 +6,16 @@ never replaces the numbers with its own arithmetic.
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import ExpertAnswer
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import call_structured
-from biopipelines.nodes.common import now, run_context
+from biopipelines.core.schemas import ExpertAnswer
+from biopipelines.llm.chain import call_structured
+from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.experts import CONTEXT_HITS, answer_text, citation_check, format_context
 from biopipelines.nodes.prompts import render_prompt
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "math_expert"
 ROLE = "math"
@@ -26,7 +25,7 @@ class MathExpertNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         from biopipelines.nodes.offline.math_expert import answer_statistics
 
         started = now()
@@ -36,7 +35,7 @@ class MathExpertNode:
         hits = retriever.search(question, k=CONTEXT_HITS)
         prompt = render_prompt("math_expert", calculation=computed.answer, context=format_context(hits))
         served = call_structured(
-            self.deps.tiers(ROLE, run_context(runtime)), ExpertAnswer, [SystemMessage(prompt), HumanMessage(question)],
+            self.deps.tiers(ROLE, runtime.context), ExpertAnswer, [SystemMessage(prompt), HumanMessage(question)],
             offline=lambda: computed, role=ROLE, check=citation_check(hits), deadline=state.get("deadline"))
         answer: ExpertAnswer = served.value
         return {"expert": answer, "answer": answer_text(answer), "status": "not_a_workflow",

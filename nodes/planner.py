@@ -9,19 +9,19 @@ serve ends the turn with status `unsupported` and an honest answer.
 from __future__ import annotations
 
 from concurrent.futures import Executor
-from typing import Any
-
 from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import Entities, IntentResult, WorkflowPlan
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import call_structured, offline_route
-from biopipelines.nodes.common import now, run_context
+from biopipelines.core.schemas import Entities, IntentResult, WorkflowPlan
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.served import offline_route
+from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.library_links.tool_lookup import resolve_requested
 from biopipelines.nodes.offline.asks import AskKind, coverage, load_asks, read_asks
 from biopipelines.nodes.prompts import render_prompt
 from biopipelines.nodes.schemas import PlanAdvice
-from biopipelines.rag.tool_lookup import resolve_requested
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "planner"
 ROLE = "planner"
@@ -69,7 +69,7 @@ class PlannerNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         from biopipelines.library import UnsupportedAnalysis
 
         started = now()
@@ -93,7 +93,7 @@ class PlannerNode:
             # A ValueError (UnsupportedAnalysis is one) from the check rejects the model's advice and sends the call
             # down the chain.
             served = call_structured(
-                self.deps.tiers(ROLE, run_context(runtime)), PlanAdvice,
+                self.deps.tiers(ROLE, runtime.context), PlanAdvice,
                 [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
                 check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
             plan = plans.for_advice(served.value)

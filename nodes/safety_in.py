@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import SafetyVerdict
-from biopipelines.graph.state import PER_TURN_RESET, AgentState
-from biopipelines.graph.tiers import offline_route
-from biopipelines.nodes.common import last_user_text, now, run_context
+from biopipelines.core.schemas import SafetyVerdict
+from biopipelines.llm.served import offline_route
+from biopipelines.nodes.common import NO_RUNTIME, last_user_text, now, refusal
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.offline.safety_rules import load_rules, strip_control_chars
+from biopipelines.nodes.state import AgentState, PER_TURN_RESET, RunContext
 
 NODE = "safety_in"
 GUARD_ROLE = "safety"  # asked by input_guard; here only whether one is configured
@@ -29,9 +30,9 @@ class SafetyInNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         started = now()
-        context = run_context(runtime)
+        context = runtime.context
         turn = state.get("turn", 0) + 1
         update: dict = {**PER_TURN_RESET, "turn": turn, "max_attempts": self.deps.max_attempts(context),
                         "deadline": self.deps.deadline(context)}
@@ -82,13 +83,6 @@ class SafetyInNode:
 def allow(redacted: bool, reasons: list[str], notes: list[str]) -> SafetyVerdict:
     return SafetyVerdict(verdict="allow_with_redaction" if redacted else "allow", reasons=reasons,
                          message=" ".join(notes))
-
-
-def refusal(verdict: SafetyVerdict) -> dict:
-    """The turn's status and answer when `verdict` refuses; nothing otherwise."""
-    if verdict.verdict != "refuse":
-        return {}
-    return {"status": "refused", "answer": f"I can't help with this request. {verdict.message}".strip()}
 
 
 def _hygiene_problem(request: str, limit: int) -> tuple[str, str] | None:

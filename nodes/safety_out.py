@@ -13,16 +13,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import call_text, offline_route
-from biopipelines.nodes.common import Memo, now, run_context
+from biopipelines.llm.chain import call_text
+from biopipelines.llm.served import offline_route
+from biopipelines.nodes.common import Memo, NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.offline.safety_rules import describe_categories, load_rules, parse_guard_verdict
 from biopipelines.nodes.prompts import render_prompt
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "safety_out"
 ROLE = "safety"
@@ -66,7 +66,7 @@ class SafetyOutNode:
         _, redacted, ids = self._redacted.get((id(rules), text), lambda: _redact(rules, text))
         return redacted, list(ids)
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         from biopipelines.validation import screen_workflow
 
         started = now()
@@ -104,8 +104,8 @@ class SafetyOutNode:
         flagged = bool(verdict and any(r.startswith("biosecurity.") for r in verdict.reasons))
         return flagged or bool(load_rules().review_matches(answer))
 
-    def _guard(self, state: AgentState, answer: str, started: float, runtime: Any):
-        tiers = self.deps.tiers(ROLE, run_context(runtime))
+    def _guard(self, state: AgentState, answer: str, started: float, runtime: Runtime[RunContext]):
+        tiers = self.deps.tiers(ROLE, runtime.context)
         turn = state.get("turn", 0)
         if not tiers:
             return answer, [], offline_route(NODE, started, turn, "no guard model configured: rules decided")

@@ -1,4 +1,4 @@
-"""Structured-output schemas that only the LLM tiers use (the offline tiers produce graph.schemas types directly)."""
+"""Structured-output schemas that only the LLM tiers use (the offline tiers produce core.schemas types directly)."""
 
 from __future__ import annotations
 

@@ -6,18 +6,17 @@ check that is informational only: a model never overrides a failing Snakemake ch
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
 
-from biopipelines.graph.schemas import CheckResult
-from biopipelines.graph.state import AgentState
-from biopipelines.graph.tiers import call_structured, offline_route
-from biopipelines.nodes.coder import format_draft
-from biopipelines.nodes.common import now, run_context
+from biopipelines.core.schemas import CheckResult
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.served import offline_route
+from biopipelines.nodes.common import NO_RUNTIME, format_draft, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.prompts import load_prompt
 from biopipelines.nodes.schemas import Review
+from biopipelines.nodes.state import AgentState, RunContext
 
 NODE = "validator"
 ROLE = "validator"
@@ -25,18 +24,14 @@ REVIEW_PROMPT_CHARS = 8_000
 MAX_CONCERNS = 5
 
 
-def all_passed(checks: list[CheckResult]) -> bool:
-    return bool(checks) and all(c.ok for c in checks)
-
-
 class ValidatorNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
 
-    def __call__(self, state: AgentState, runtime: Any = None) -> dict:
+    def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         started = now()
         files, timeout_s = state.get("files", {}), self.deps.settings.profile.validation_timeout_s
-        tiers = self.deps.tiers(ROLE, run_context(runtime))
+        tiers = self.deps.tiers(ROLE, runtime.context)
         if not tiers:
             return {"validation": self.deps.validate(files, timeout_s),
                     "routes": [offline_route(NODE, started, state["turn"], "no model configured for role 'validator'")]}

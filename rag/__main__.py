@@ -9,8 +9,8 @@ import argparse
 import sys
 import time
 
-from biopipelines.graph.errors import UserError
-from biopipelines.graph.settings import load_settings
+from biopipelines.core.errors import UserError
+from biopipelines.core.settings import load_settings
 from biopipelines.rag.embeddings import load_embeddings
 from biopipelines.rag.index import index_dir, load_or_build, model_id_of
 

@@ -16,7 +16,8 @@ from typing import Iterable
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from biopipelines.graph.errors import ConfigError
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.yaml_files import one_line
 from biopipelines.rag.tokens import split_sentences
 
 RAG_DIR = Path(__file__).resolve().parent
@@ -108,7 +109,7 @@ def parse_card(path: Path) -> Card:
                     citation=_opt_str(meta.get("citation")),
                     tags=[str(t) for t in tags], body=body, source=str(path))
     except ValidationError as exc:
-        raise CorpusError(f"{path}: {exc.errors()[0]['msg']}") from None
+        raise CorpusError(one_line(str(path), exc)) from None
 
 
 def _opt_str(value: object) -> str | None:

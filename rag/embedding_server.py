@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8090, help="0 picks a free port (printed on stdout)")
     parser.add_argument("--model-name", default="minilm", help="the served model name clients must ask for")
     args = parser.parse_args(argv)
-    from biopipelines.graph.errors import UserError
+    from biopipelines.core.errors import UserError
     from biopipelines.rag.embeddings import embedded_default
 
     try:

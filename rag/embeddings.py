@@ -18,8 +18,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import Settings
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.settings import Settings
 
 EMBEDDED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 BGE_M3_ID = "BAAI/bge-m3"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from langchain_core.embeddings import Embeddings
 
-from biopipelines.graph.errors import ConfigError
+from biopipelines.core.errors import ConfigError
 
 BATCH = 64  # texts per request
 

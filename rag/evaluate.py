@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from biopipelines.graph.errors import InputError
+from biopipelines.core.errors import InputError
 from biopipelines.rag.retriever import Retriever
 
 MRR_DEPTH = 10

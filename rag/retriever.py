@@ -66,9 +66,6 @@ class Retriever:
     def card_title(self, card_id: str) -> str | None:
         return self._titles.get(card_id)
 
-    def card_chunks(self, card_id: str) -> list[Chunk]:
-        return [c for c in self.chunks if c.card_id == card_id]
-
     def term_weight(self, token: str) -> float:
         """The BM25 inverse document frequency of a token over the passages (0 for a token no passage has)."""
         return max(float(self._bm25.idf.get(token, 0.0)), 0.0)

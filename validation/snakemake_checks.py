@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from biopipelines.graph.schemas import CheckResult
+from biopipelines.core.schemas import CheckResult
 from biopipelines.validation import screen_rules
 from biopipelines.validation.sandbox import Sandbox, SandboxLimits, SandboxResult
 from biopipelines.validation.snakefile_parser import SnakefileSyntaxError

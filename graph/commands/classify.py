@@ -6,13 +6,13 @@ import argparse
 import json
 import sys
 
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.request_input import read_request
-from biopipelines.graph.settings import load_settings
-from biopipelines.nodes.deps import NodeDeps
-from biopipelines.nodes.intent import IntentNode
+from biopipelines.core.settings import load_settings
 from biopipelines.graph.commands.endpoint_option import add_endpoint_option
 from biopipelines.graph.commands.options import add_profile_option
+from biopipelines.graph.request_input import read_request
+from biopipelines.llm.factory import ModelFactory
+from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.intent import IntentNode
 
 
 def add_parser(sub) -> None:

@@ -1,4 +1,4 @@
-"""`biopipelines cost`: monthly cost of a fleet preset against cloud-only and hybrid (see graph/fleet_cost.py)."""
+"""`biopipelines cost`: monthly cost of a fleet preset against cloud-only and hybrid (see deploy/fleet_cost.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def add_parser(sub) -> None:
 
 
 def _gpu_prices(args: argparse.Namespace, kinds: list[str]) -> dict[str, float]:
-    from biopipelines.graph.errors import InputError
+    from biopipelines.core.errors import InputError
     from biopipelines.deploy.gpus import default_gpu_catalogue
 
     given: dict[str, float] = {}
@@ -49,9 +49,9 @@ def _tokens(args: argparse.Namespace):
 
     from pydantic import ValidationError
 
-    from biopipelines.graph.errors import InputError
-    from biopipelines.graph.fleet_cost import load_recorded_tokens, tokens_from_routes
-    from biopipelines.graph.schemas import RouteEntry
+    from biopipelines.core.errors import InputError
+    from biopipelines.deploy.fleet_cost import load_recorded_tokens, tokens_from_routes
+    from biopipelines.core.schemas import RouteEntry
 
     if not args.routes:
         return load_recorded_tokens()
@@ -66,10 +66,10 @@ def _tokens(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from biopipelines.graph.errors import InputError
-    from biopipelines.graph.fleet_cost import fleet_cost
-    from biopipelines.graph.fleet_cost_table import print_fleet_cost
-    from biopipelines.graph.model_catalogue import default_catalogue
+    from biopipelines.core.errors import InputError
+    from biopipelines.deploy.fleet_cost import fleet_cost
+    from biopipelines.deploy.fleet_cost_table import print_fleet_cost
+    from biopipelines.core.model_catalogue import default_catalogue
 
     from biopipelines.deploy.gpus import parse_inventory
     from biopipelines.deploy.presets import get_preset

@@ -12,9 +12,9 @@ import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+from biopipelines.core.settings import ROLES, load_settings
 from biopipelines.graph.commands.endpoint_option import add_endpoint_option
 from biopipelines.graph.commands.options import add_profile_option
-from biopipelines.graph.settings import ROLES, load_settings
 
 
 def add_parser(sub) -> None:
@@ -26,8 +26,8 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biopipelines.graph.health import probe_endpoint
-    from biopipelines.graph.model_catalogue import default_catalogue
+    from biopipelines.llm.health import probe_endpoint
+    from biopipelines.core.model_catalogue import default_catalogue
 
     settings = load_settings(args.profile, endpoints=args.endpoint)
     profile = settings.profile

@@ -53,9 +53,9 @@ def _print_confusion(confusion: dict[str, dict[str, int]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biopipelines.graph.errors import InputError
+    from biopipelines.core.errors import InputError
     from biopipelines.graph.evaluation import Evaluator, load_rows, report
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.core.settings import load_settings
     from biopipelines.nodes.intent import analysis_type_slugs
 
     if args.limit is not None and args.limit < 1:

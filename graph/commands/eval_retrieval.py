@@ -18,8 +18,8 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biopipelines.graph.errors import InputError
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.core.errors import InputError
+    from biopipelines.core.settings import load_settings
     from biopipelines.rag.evaluate import evaluate, load_labelled
 
     if not 1 <= args.k <= 50:

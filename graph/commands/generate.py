@@ -9,12 +9,12 @@ from pathlib import Path
 
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out_dir, write_workflow
-from biopipelines.graph.request_input import read_request
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.state import RunContext
+from biopipelines.core.settings import load_settings
 from biopipelines.graph.commands.endpoint_option import add_endpoint_option
 from biopipelines.graph.commands.options import add_profile_option
+from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out_dir, write_workflow
+from biopipelines.graph.request_input import read_request
+from biopipelines.nodes.state import RunContext
 
 
 def add_parser(sub) -> None:

@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.core.settings import load_settings
     from biopipelines.rag.embeddings import load_embeddings
     from biopipelines.rag.index import index_dir, load_or_build, model_id_of
 

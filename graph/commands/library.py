@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biopipelines.graph.errors import UserError
+    from biopipelines.core.errors import UserError
     from biopipelines.library import load_library
     from biopipelines.library.browse import catalogue, detail, format_catalogue, format_detail
     from biopipelines.library.errors import CatalogueError

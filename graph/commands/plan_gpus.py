@@ -31,7 +31,7 @@ def add_parser(sub) -> None:
 
 def by_priority(args: argparse.Namespace, gpus, profile):
     """Each role's model from config/models.yaml priorities; --select pins a role."""
-    from biopipelines.graph.model_catalogue import default_catalogue
+    from biopipelines.core.model_catalogue import default_catalogue
     from biopipelines.deploy.auto_select import auto_select
     from biopipelines.deploy.gpus import default_gpu_catalogue
     from biopipelines.deploy.selection import parse_select
@@ -50,9 +50,9 @@ def by_priority(args: argparse.Namespace, gpus, profile):
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from biopipelines.graph.errors import InputError
-    from biopipelines.graph.model_catalogue import default_catalogue
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.core.errors import InputError
+    from biopipelines.core.model_catalogue import default_catalogue
+    from biopipelines.core.settings import load_settings
 
     from biopipelines.deploy.gpus import default_gpu_catalogue, parse_inventory
     from biopipelines.deploy.planner import plan

@@ -20,9 +20,9 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biopipelines.graph.errors import InputError
+    from biopipelines.core.errors import InputError
     from biopipelines.graph.request_input import read_request
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.core.settings import load_settings
 
     if not 1 <= args.k <= MAX_K:
         raise InputError(f"--k must be between 1 and {MAX_K}, got {args.k}")

@@ -6,8 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from biopipelines.graph.errors import UserError
-from biopipelines.graph.commands.options import add_profile_option
+from biopipelines.core.errors import UserError
 
 
 def add_parser(sub) -> None:

@@ -7,8 +7,8 @@ import csv
 import io
 import json
 
-from biopipelines.graph.schemas import WorkflowPlan
-from biopipelines.library import yaml_io
+from biopipelines.core import yaml_io
+from biopipelines.core.schemas import WorkflowPlan
 from biopipelines.library.models import ModuleSpec, PortType
 
 TOP_LEVEL = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from biopipelines.graph.schemas import WorkflowPlan
+from biopipelines.core.schemas import WorkflowPlan
 from biopipelines.library.errors import CatalogueError
 from biopipelines.library.models import ModuleSpec
 from biopipelines.library.render.config_files import config_schema, config_yaml, samples_schema, samples_tsv, test_dataset

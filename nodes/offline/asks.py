@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from biopipelines.graph.schemas import AskCoverage, WorkflowPlan
-from biopipelines.graph.settings import read_yaml
+from biopipelines.core.schemas import AskCoverage, WorkflowPlan
+from biopipelines.core.yaml_files import read_yaml
 from biopipelines.nodes.offline.textnorm import normalise
 
 ASKS_FILE = Path(__file__).resolve().parent / "data" / "asks.yaml"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from biopipelines.graph.schemas import Citation, ExpertAnswer
+from biopipelines.core.schemas import Citation, ExpertAnswer
 from biopipelines.rag.tokens import quotable_units, tokenize
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.nodes.offline.assay_details import read_assay_details
 from biopipelines.nodes.offline.lexicon import Lexicon, OrganismLexicon, load_lexicon
 from biopipelines.nodes.offline.samples import DesignReader

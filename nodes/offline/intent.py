@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from biopipelines.graph.schemas import Entities, IntentName, IntentResult
+from biopipelines.core.schemas import Entities, IntentName, IntentResult
 from biopipelines.nodes.offline.entities import EntityExtractor
 from biopipelines.nodes.offline.exemplar_knn import ExemplarIndex, embed_query
 from biopipelines.nodes.offline.intent_patterns import SECONDARY_WEIGHT, PatternEvidence, PatternScorer
@@ -77,10 +77,6 @@ class OfflineIntentClassifier:
         if embeddings is not None:
             self._intent_knn = ExemplarIndex(embeddings, self._lex.exemplars.intents)
             self._type_knn = ExemplarIndex(embeddings, self._lex.exemplars.analysis_types)
-
-    @property
-    def uses_embeddings(self) -> bool:
-        return self._embeddings is not None
 
     def classify(self, text: str) -> IntentResult:
         if not text or not text.strip():

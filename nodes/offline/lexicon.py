@@ -9,10 +9,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import read_yaml
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.yaml_files import read_config, read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ANALYSIS_TYPES_FILE = Path(__file__).resolve().parents[2] / "library" / "analysis_types.yaml"
@@ -119,12 +119,7 @@ class Lexicon(_Strict):
 
 
 def _load(model: type[BaseModel], path: Path) -> BaseModel:
-    try:
-        return model.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{path}: {where}: {err['msg']}") from None
+    return read_config(model, path)
 
 
 def _analysis_types() -> tuple[tuple[str, ...], dict[str, str]]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from biopipelines.graph.schemas import Citation, ExpertAnswer
+from biopipelines.core.schemas import Citation, ExpertAnswer
 from biopipelines.nodes.offline import stats
 
 if TYPE_CHECKING:  # importing the retriever at run time would pull in FAISS for callers that pass None

@@ -12,10 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import CONFIG_DIR, read_yaml
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.settings import CONFIG_DIR
+from biopipelines.core.yaml_files import read_config
 
 # C0/C1 controls except tab and newline, DEL, zero-width and bidirectional overrides (used to hide text from
 # reviewers: "Trojan Source"), and the byte-order mark.
@@ -107,11 +108,7 @@ def _compile(pattern: str, ignore_case: bool) -> re.Pattern:
 
 @lru_cache(maxsize=4)
 def load_rules(path: Path = CONFIG_DIR / "safety.yaml") -> CompiledRules:
-    try:
-        rules = SafetyRules.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    rules = read_config(SafetyRules, path)
     compiled: list[tuple[re.Pattern, ...]] = []
     for group in (rules.input_rules, rules.redactions):
         patterns = []

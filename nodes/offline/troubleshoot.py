@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from biopipelines.graph.schemas import ExpertAnswer
+from biopipelines.core.schemas import ExpertAnswer
 from biopipelines.nodes.offline.bio_expert import CANDIDATE_PASSAGES, answer_from_passages
 
 if TYPE_CHECKING:

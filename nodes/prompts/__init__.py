@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
+
+from biopipelines.core.prompt_files import load_prompt_file, render_prompt_file
 
 PROMPTS_DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
 def load_prompt(name: str) -> str:
-    return (PROMPTS_DIR / f"{name}.md").read_text(encoding="utf-8")
+    return load_prompt_file(PROMPTS_DIR / f"{name}.md")
 
 
 def render_prompt(name: str, **values: object) -> str:
     """Fill `{placeholders}`; literal braces in prompt files are written doubled."""
-    return load_prompt(name).format(**values)
+    return render_prompt_file(PROMPTS_DIR / f"{name}.md", **values)

@@ -41,7 +41,7 @@ def assert_one_line_error(returncode: int, stderr: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(hostile_text)
 def test_check_request_cleans_or_rejects_in_one_line(text: str) -> None:
-    from biopipelines.graph.errors import InputError
+    from biopipelines.core.errors import InputError
 
     try:
         cleaned = check_request(text, LIMIT)

@@ -52,7 +52,7 @@ def installed(tmp_path_factory) -> Path:
 
 
 def test_the_wheel_installs_under_one_namespace(installed, tmp_path):
-    where = _ok(_run(installed / "python", "-c", "import biopipelines.graph.settings as s, sysconfig; "
+    where = _ok(_run(installed / "python", "-c", "import biopipelines.core.settings as s, sysconfig; "
                      "print(s.CONFIG_DIR); print(sysconfig.get_paths()['purelib'])", cwd=tmp_path)).stdout.split()
     config_dir, site = Path(where[0]), Path(where[1])
     assert config_dir == site / "biopipelines" / "config" and (config_dir / "profiles" / "offline.yaml").is_file()

@@ -1,16 +1,17 @@
-"""50 concurrent `ainvoke` calls over two replicas, one failing: all complete, and the healthy replica serves them."""
+"""50 concurrent calls over two replicas, one failing: all complete, and the healthy replica serves them. Threads, as
+LangGraph runs the graph's synchronous nodes under `ainvoke`."""
 
 from __future__ import annotations
 
-import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.schemas import IntentResult
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.tiers import acall_structured
+from biopipelines.core.schemas import IntentResult
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.factory import ModelFactory
 from tests.integration.fault_server import FaultServer
 from tests.integration.test_fault_scenarios import BUDGET_S, GOOD, OFFLINE, profile
 
@@ -29,13 +30,12 @@ def test_fifty_concurrent_calls_with_one_failing_replica(tmp_path, policy):
     factory = ModelFactory(load_settings(path, env={}), env={})
     tiers = factory.tiers("intent")
 
-    async def run_all():
-        calls = [acall_structured(tiers, IntentResult, [HumanMessage(f"request {i}")], lambda: OFFLINE, "intent")
-                 for i in range(CALLS)]
-        return await asyncio.wait_for(asyncio.gather(*calls), BUDGET_S)  # a hang guard, not a speed assertion
+    def call(i: int):
+        return call_structured(tiers, IntentResult, [HumanMessage(f"request {i}")], lambda: OFFLINE, "intent")
 
-    with server.running():
-        results = asyncio.run(run_all())
+    with server.running(), ThreadPoolExecutor(CALLS) as pool:
+        futures = [pool.submit(call, i) for i in range(CALLS)]
+        results = [f.result(timeout=BUDGET_S) for f in futures]  # a hang guard, not a speed assertion
 
     assert len(results) == CALLS
     assert all(r.tier == "local" and r.value == GOOD and r.endpoint == server.url("good") for r in results)

@@ -7,10 +7,10 @@ import time
 import pytest
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.schemas import IntentResult
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.tiers import call_structured
+from biopipelines.core.schemas import IntentResult
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.factory import ModelFactory
 from tests.integration.fault_server import FaultServer
 from tests.integration.test_fault_scenarios import GOOD, OFFLINE, profile
 

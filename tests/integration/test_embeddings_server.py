@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import yaml
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import load_settings
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.settings import load_settings
 from biopipelines.rag.embeddings import embedded_default, load_embeddings
 from biopipelines.rag.endpoint_embeddings import EndpointEmbeddings
 from biopipelines.rag.evaluate import evaluate, load_labelled

@@ -8,7 +8,7 @@ import os
 import pytest
 import yaml
 
-from biopipelines.graph.settings import PROFILES_DIR
+from biopipelines.core.settings import PROFILES_DIR
 from tests.cli import run_cli
 from tests.integration.fault_server import FaultServer, refused_url
 

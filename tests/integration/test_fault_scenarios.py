@@ -6,10 +6,10 @@ import pytest
 import yaml
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.schemas import IntentResult
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.tiers import call_structured
+from biopipelines.core.schemas import IntentResult
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.factory import ModelFactory
 from tests.integration.fault_server import FaultServer, refused_url
 
 pytestmark = pytest.mark.integration
@@ -100,7 +100,7 @@ def test_failing_replica_then_healthy_replica(tmp_path, fault):
 
 def test_cloud_tier_serves_when_local_is_down(tmp_path, fault, monkeypatch):
     """The cloud tier is a real ChatOpenAI client too; here its base URL is the fault server's healthy prefix."""
-    from biopipelines.graph.model_catalogue import CloudModel, ModelCatalogue, Price, default_catalogue
+    from biopipelines.core.model_catalogue import CloudModel, ModelCatalogue, Price, default_catalogue
 
     cat = default_catalogue()
     cloud = CloudModel(id="gpt-4o-mini", provider="test", base_url=fault.url("ok"), api_key_env="TEST_KEY",

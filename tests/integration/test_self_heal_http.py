@@ -8,9 +8,9 @@ import pytest
 import yaml
 from langchain_core.messages import HumanMessage
 
+from biopipelines.core.settings import load_settings
 from biopipelines.graph import build_graph
 from biopipelines.graph.report import build_report
-from biopipelines.graph.settings import load_settings
 from biopipelines.nodes.schemas import CodeFiles, FileEdit
 from tests.integration.fault_server import FaultServer
 

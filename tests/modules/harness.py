@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library import load_library
 from biopipelines.library.render.snakemake import render_workflow
 

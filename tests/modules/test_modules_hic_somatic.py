@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_hic_somatic as hs
 from tests.modules.harness import (

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_longread_assembly as lra
 from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library import load_library
 from tests.modules import synthetic_metagenome_assembly as meta
 from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed

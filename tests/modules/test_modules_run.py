@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 

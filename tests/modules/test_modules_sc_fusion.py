@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from tests.modules import synthetic as syn
 from tests.modules import synthetic_sc_fusion as sc
 from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed

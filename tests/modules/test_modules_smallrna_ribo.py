@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from tests.modules import synthetic_smallrna_ribo as srr
 from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 

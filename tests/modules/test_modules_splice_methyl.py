@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from tests.modules import synthetic_splice_methyl as sm
 from tests.modules.harness import Run, RunOnce, configure, execute, render, skip_unless_installed
 

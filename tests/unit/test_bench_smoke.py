@@ -46,7 +46,7 @@ def check_summary(summary: dict, n: int) -> None:
 
 def test_delay_server_answers_every_schema_the_graph_asks_for():
     from bench.delay_server import ANSWERS, answer_for
-    from biopipelines.graph.schemas import ExpertAnswer, IntentResult
+    from biopipelines.core.schemas import ExpertAnswer, IntentResult
     from biopipelines.nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
 
     for schema in (IntentResult, PlanAdvice, CodeFiles, Review, DocsOverview, ExpertAnswer):

@@ -2,11 +2,11 @@
 
 import pytest
 
-from biopipelines.graph.cost import format_cost, summarize
-from biopipelines.graph.model_catalogue import default_catalogue
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.schemas import RouteEntry
-from biopipelines.graph.settings import load_settings
+from biopipelines.core.model_catalogue import default_catalogue
+from biopipelines.core.schemas import RouteEntry
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.cost import format_cost, summarize
+from biopipelines.llm.factory import ModelFactory
 
 
 def entry(node, tier, cost=0.0, tin=0, tout=0):

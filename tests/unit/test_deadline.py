@@ -1,4 +1,4 @@
-"""Hard limits on model attempts: the endpoint's total timeout and the turn's time budget (graph/deadline.py).
+"""Hard limits on model attempts: the endpoint's total timeout and the turn's time budget (llm/deadline.py).
 
 A model that never answers is cut off, and the call is served by the next tier with the reason in the route entry;
 once the budget is spent, no endpoint is even contacted. The limits here are fractions of a second and the model
@@ -7,9 +7,9 @@ blocks until released, so nothing depends on how fast this machine is.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -18,12 +18,12 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import Field
 
-from biopipelines.graph.deadline import AttemptTimeout, BudgetSpent, acall_within, attempt_limit, call_within
-from biopipelines.graph.endpoint_guard import EndpointGuard
-from biopipelines.graph.models import TierModel
-from biopipelines.graph.schemas import IntentResult
-from biopipelines.graph.settings import RoutingConfig
-from biopipelines.graph.tiers import acall_structured, call_structured
+from biopipelines.core.schemas import IntentResult
+from biopipelines.core.settings import RoutingConfig
+from biopipelines.llm.chain import call_structured
+from biopipelines.llm.deadline import AttemptTimeout, BudgetSpent, attempt_limit, call_within
+from biopipelines.llm.endpoint_guard import EndpointGuard
+from biopipelines.llm.factory import TierModel
 
 OFFLINE = IntentResult(intent="unknown", confidence=0.1)
 
@@ -41,11 +41,6 @@ class HangingChatModel(BaseChatModel):
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
         self.calls += 1
         self.release.wait(30)
-        raise RuntimeError("released")
-
-    async def _agenerate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
-        self.calls += 1
-        await asyncio.sleep(30)
         raise RuntimeError("released")
 
 
@@ -81,15 +76,6 @@ def test_call_within_returns_raises_and_abandons():
     stall.set()
 
 
-def test_async_call_is_cancelled_at_the_limit():
-    async def main():
-        assert await acall_within(lambda: asyncio.sleep(0, result=7), 5.0, BudgetSpent) == 7
-        with pytest.raises(BudgetSpent, match="time budget spent"):
-            await acall_within(lambda: asyncio.sleep(30), 0.2, BudgetSpent)
-
-    asyncio.run(main())
-
-
 def test_a_stalled_model_is_cut_off_at_its_total_timeout(hanging):
     served = call_structured([tier(hanging, timeout_s=0.3)], IntentResult, [], lambda: OFFLINE, "intent")
     assert served.tier == "offline" and served.value == OFFLINE
@@ -119,12 +105,9 @@ def test_a_budget_cut_leaves_the_endpoint_healthy(hanging):
     assert state == {"in_flight": 0, "recent_failures": 0, "cooldown_left_s": 0.0}
 
 
-def test_async_calls_share_the_deadline(hanging):
-    async def main():
-        deadline = time.time() + 0.3
-        return await asyncio.gather(*[
-            acall_structured([tier(hanging, timeout_s=60)], IntentResult, [], lambda: OFFLINE, "intent",
-                             deadline=deadline) for _ in range(5)])
-
-    served = asyncio.run(main())
+def test_concurrent_calls_share_the_deadline(hanging):
+    deadline = time.time() + 0.3
+    with ThreadPoolExecutor(5) as pool:
+        served = list(pool.map(lambda _: call_structured([tier(hanging, timeout_s=60)], IntentResult, [],
+                                                         lambda: OFFLINE, "intent", deadline=deadline), range(5)))
     assert all(s.tier == "offline" and "time budget spent" in s.fallback_reason for s in served)

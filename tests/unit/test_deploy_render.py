@@ -5,9 +5,8 @@ import subprocess
 
 import pytest
 
-from biopipelines.graph.cli import main
-from biopipelines.graph.model_catalogue import default_catalogue
-from biopipelines.graph.settings import load_settings
+from biopipelines.core.model_catalogue import default_catalogue
+from biopipelines.core.settings import load_settings
 from biopipelines.deploy.gpus import default_gpu_catalogue, parse_inventory
 from biopipelines.deploy.planner import plan
 from biopipelines.deploy.presets import load_presets
@@ -16,6 +15,7 @@ from biopipelines.deploy.render_slurm import SlurmOptions
 from biopipelines.deploy.render_vllm import argv_from_script
 from biopipelines.deploy.selection import from_preset
 from biopipelines.deploy.vllm_flags import FlagError, validate
+from biopipelines.graph.cli import main
 
 PRESETS = sorted(load_presets())
 

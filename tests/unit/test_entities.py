@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.nodes.offline.entities import extract_entities
 from biopipelines.nodes.offline.lexicon import load_lexicon
 

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
+from biopipelines.core.model_catalogue import default_catalogue
+from biopipelines.core.schemas import RouteEntry
+from biopipelines.deploy.fleet_cost import RecordedTokens, RoleTokens, fleet_cost, load_recorded_tokens, tokens_from_routes
 from biopipelines.graph.cli import main
-from biopipelines.graph.fleet_cost import RecordedTokens, RoleTokens, fleet_cost, load_recorded_tokens, tokens_from_routes
-from biopipelines.graph.model_catalogue import default_catalogue
-from biopipelines.graph.schemas import RouteEntry
 
 
 def tokens(**roles: tuple[int, int]) -> RecordedTokens:

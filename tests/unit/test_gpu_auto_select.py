@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from biopipelines.graph.cli import main
-from biopipelines.graph.settings import ROLES
+from biopipelines.core.settings import ROLES
 from biopipelines.deploy.presets import load_presets
+from biopipelines.graph.cli import main
 
 INVENTORIES = sorted({p.inventory for p in load_presets().values()})
 

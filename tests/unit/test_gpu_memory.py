@@ -2,7 +2,7 @@
 
 import pytest
 
-from biopipelines.graph.model_catalogue import default_catalogue
+from biopipelines.core.model_catalogue import default_catalogue
 from biopipelines.deploy.memory import GIB, footprint, kv_bytes_per_token, unquantized_params, weights_bytes
 
 

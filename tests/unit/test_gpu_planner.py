@@ -5,14 +5,14 @@ import json
 
 import pytest
 
-from biopipelines.graph.cli import main
-from biopipelines.graph.errors import InputError
-from biopipelines.graph.model_catalogue import default_catalogue
+from biopipelines.core.errors import InputError
+from biopipelines.core.model_catalogue import default_catalogue
 from biopipelines.deploy.gpus import default_gpu_catalogue, parse_inventory
 from biopipelines.deploy.memory import footprint
 from biopipelines.deploy.planner import SHARE_CAP, PlanRequest, Selection, plan
 from biopipelines.deploy.presets import load_presets
 from biopipelines.deploy.selection import from_preset
+from biopipelines.graph.cli import main
 
 PRESETS = sorted(load_presets())
 

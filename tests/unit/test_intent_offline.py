@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from biopipelines.graph.schemas import IntentResult
+from biopipelines.core.schemas import IntentResult
 from biopipelines.nodes.offline.intent import INTENTS, OfflineIntentClassifier
 from biopipelines.nodes.offline.lexicon import load_lexicon
 from biopipelines.rag.embeddings import embedded_default

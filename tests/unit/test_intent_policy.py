@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.models import ModelFactory, TierModel
-from biopipelines.graph.schemas import IntentResult
-from biopipelines.graph.settings import load_settings
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.schemas import IntentResult
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.factory import ModelFactory, TierModel
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.intent import IntentNode
 from biopipelines.nodes.intent_policy import INTENT_CONFIG, EscalationPolicy, load_intent_config
@@ -96,7 +96,7 @@ def test_the_node_sends_an_unsure_request_to_the_strongest_local_model() -> None
 
 
 @pytest.mark.parametrize(("text", "problem"), [
-    ("escalation: [1, 2", "not valid YAML"),
+    ("escalation: [1, 2", "YAML syntax error"),
     ("{}", "escalation: Field required"),
     (INTENT_CONFIG.read_text().replace("code_local_above: 0.8", "code_local_above: 1.8"),
      "escalation.code_local_above"),

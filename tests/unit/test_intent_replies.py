@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from biopipelines.graph.schemas import Entities, IntentResult
+from biopipelines.core.schemas import Entities, IntentResult
 from biopipelines.nodes.intent import fetch_commands, reply_for
 
 

@@ -18,12 +18,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library import load_library
 from biopipelines.library.lint import lint_catalogue
 from biopipelines.library.render.snakemake import render_workflow
@@ -98,8 +97,8 @@ def rendered() -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def safety_out():
-    from biopipelines.graph.models import ModelFactory
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.llm.factory import ModelFactory
+    from biopipelines.core.settings import load_settings
     from biopipelines.nodes.deps import NodeDeps
     from biopipelines.nodes.safety_out import SafetyOutNode
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library import UnsupportedAnalysis, load_library
 from biopipelines.library.render.snakemake import render_workflow
 

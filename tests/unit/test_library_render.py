@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library import load_library
 from biopipelines.library.render.snakemake import full_config, render_workflow
 from biopipelines.library.wiring import Wiring

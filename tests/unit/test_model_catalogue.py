@@ -3,8 +3,8 @@ and the memory model runs on every entry."""
 
 import pytest
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.model_catalogue import default_catalogue, load_catalogue
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.model_catalogue import default_catalogue, load_catalogue
 from biopipelines.deploy.memory import footprint
 from biopipelines.deploy.precision import available
 

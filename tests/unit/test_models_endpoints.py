@@ -2,9 +2,9 @@
 
 import pytest
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.settings import CHAT_ROLES, load_settings, parse_endpoint_overrides
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.settings import CHAT_ROLES, load_settings, parse_endpoint_overrides
+from biopipelines.llm.factory import ModelFactory
 
 
 def test_star_points_every_chat_role_at_one_url_keeping_endpoint_options():

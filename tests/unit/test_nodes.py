@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.schemas import Citation, ExpertAnswer, IntentResult
-from biopipelines.graph.settings import load_settings
+from biopipelines.core.schemas import Citation, ExpertAnswer, IntentResult
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.factory import ModelFactory
 from biopipelines.nodes.bio_expert import BioExpertNode
 from biopipelines.nodes.coder import CoderNode
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.docs import DocsNode
+from biopipelines.nodes.input_guard import InputGuardNode
 from biopipelines.nodes.intent import IntentNode
 from biopipelines.nodes.math_expert import MathExpertNode
 from biopipelines.nodes.planner import PlannerNode
-from biopipelines.nodes.input_guard import InputGuardNode
 from biopipelines.nodes.safety_in import SafetyInNode
 from biopipelines.nodes.safety_out import SafetyOutNode
 from biopipelines.nodes.schemas import CodeFiles, DocsOverview, PlanAdvice, Review
@@ -169,7 +169,7 @@ def test_planner_on_fake_model_and_rejection_of_invented_tools(offline, planned)
 def test_planner_makes_the_plan_without_advice_ahead_and_uses_it_when_advice_changes_nothing(offline):
     from concurrent.futures import ThreadPoolExecutor
 
-    from biopipelines.graph.schemas import Entities
+    from biopipelines.core.schemas import Entities
     from biopipelines.nodes.planner import AdvisedPlans
 
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from biopipelines.rag.corpus import (KNOWLEDGE_DIR, MAX_CHUNK_CHARS, CorpusError, card_problems, chunk_card, default_sources,
                         load_cards, load_corpus, parse_card)
-from biopipelines.graph.errors import InputError
+from biopipelines.core.errors import InputError
 from biopipelines.rag.embeddings import EMBEDDED_MODEL_ID, embedded_default
 from biopipelines.rag.evaluate import LabelledQuery, evaluate, load_labelled
 from biopipelines.rag.index import INDEX_DIR_ENV, MANIFEST, index_dir, load_or_build, model_id_of, read_manifest

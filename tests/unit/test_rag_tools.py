@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.library import load_library
+from biopipelines.nodes.library_links.tool_lookup import lookup_tool, mention_text
 from biopipelines.rag.embeddings import embedded_default
 from biopipelines.rag.retriever import Retriever
-from biopipelines.rag.tool_lookup import lookup_tool, mention_text
 from tests.unit.test_rag import suite_index_dir
 
 
@@ -84,7 +84,7 @@ def test_candidates_limit_the_answer(library, retriever):
 
 
 def test_resolve_requested_swaps_only_unknown_tools_and_says_so(library, retriever):
-    from biopipelines.rag.tool_lookup import resolve_requested
+    from biopipelines.nodes.library_links.tool_lookup import resolve_requested
 
     result = resolve_requested(["Cell Ranger", "star", "step:trimming", "trimming", "FooBarTool"], library,
                                lambda: retriever)
@@ -97,7 +97,7 @@ def test_resolve_requested_swaps_only_unknown_tools_and_says_so(library, retriev
 
 
 def test_resolve_requested_does_not_load_retrieval_for_known_names(library):
-    from biopipelines.rag.tool_lookup import resolve_requested
+    from biopipelines.nodes.library_links.tool_lookup import resolve_requested
 
     def no_retriever():
         raise AssertionError("the retriever was loaded for names the library knows")

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
+from biopipelines.core.schemas import Entities
 from biopipelines.graph.plan_diff import plan_diff
-from biopipelines.graph.schemas import Entities
 from biopipelines.library import load_library
 
 
@@ -47,7 +47,7 @@ def test_same_plan_and_new_workflow(plans) -> None:
 
 def test_chat_session_prints_the_diff_after_a_follow_up(tmp_path) -> None:
     from biopipelines.graph.repl import ChatSession
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.core.settings import load_settings
 
     out = io.StringIO()
     session = ChatSession(load_settings("offline"), tmp_path / "threads.sqlite", None, out=out)

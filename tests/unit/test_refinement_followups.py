@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from biopipelines.graph.schemas import Entities, IntentResult
+from biopipelines.core.schemas import Entities, IntentResult
 from biopipelines.library import load_library
 from biopipelines.nodes.intent import reply_for, resolve_follow_up
 

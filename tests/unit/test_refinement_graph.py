@@ -11,9 +11,9 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import MemorySaver
 
+from biopipelines.core.settings import load_settings
 from biopipelines.graph.builder import build_graph
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.state import RunContext
+from biopipelines.nodes.state import RunContext
 
 
 @pytest.fixture(scope="module")

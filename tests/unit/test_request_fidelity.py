@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage
 
+from biopipelines.core.settings import load_settings
 from biopipelines.graph.builder import build_graph
 from biopipelines.graph.evaluation import Evaluator, load_rows, report
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.state import RunContext
 from biopipelines.nodes.intent import analysis_type_slugs
+from biopipelines.nodes.state import RunContext
 
 FIELD_TASKS = Path(__file__).resolve().parents[1] / "data" / "field_tasks.jsonl"
 

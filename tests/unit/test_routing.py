@@ -2,8 +2,8 @@
 
 import pytest
 
+from biopipelines.core.schemas import CheckResult, IntentResult
 from biopipelines.graph.routing import route_after_gate, route_after_planner, route_after_safety_in, route_after_validator
-from biopipelines.graph.schemas import CheckResult, IntentResult
 
 
 def intent(name: str, analysis_type: str | None = "rnaseq_de") -> IntentResult:

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from langchain_core.messages import HumanMessage
 from langgraph.graph.message import add_messages
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.settings import load_settings
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.factory import ModelFactory
 from biopipelines.nodes.deps import NodeDeps
-from biopipelines.nodes.offline.safety_rules import load_rules, parse_guard_verdict, strip_control_chars
 from biopipelines.nodes.gate import gate
 from biopipelines.nodes.input_guard import InputGuardNode
+from biopipelines.nodes.offline.safety_rules import load_rules, parse_guard_verdict, strip_control_chars
 from biopipelines.nodes.safety_in import SafetyInNode
 from biopipelines.nodes.safety_out import SafetyOutNode
 from tests.fakes import ScriptedChatModel
@@ -88,7 +88,7 @@ def test_ambiguous_request_goes_to_the_guard_and_its_category_is_explained(offli
 
 def test_in_the_graph_a_guard_refusal_stops_the_turn_before_the_planner(offline):
     from biopipelines.graph.builder import build_graph
-    from biopipelines.graph.state import RunContext
+    from biopipelines.nodes.state import RunContext
 
     deps, guard = guarded(offline, "unsafe\nS9")
     state = build_graph(deps=deps).invoke({"messages": [HumanMessage(AMBIGUOUS + " Build me an RNA-seq workflow.")]},

@@ -37,8 +37,8 @@ def load_cases(name: str | None = None) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _offline_deps():
-    from biopipelines.graph.models import ModelFactory
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.llm.factory import ModelFactory
+    from biopipelines.core.settings import load_settings
     from biopipelines.nodes.deps import NodeDeps
 
     settings = load_settings("offline", env={})

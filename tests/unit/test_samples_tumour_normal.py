@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library.models import SampleSheetSpec
 from biopipelines.library.samples import build_samples
 

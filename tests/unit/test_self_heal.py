@@ -2,9 +2,9 @@
 
 from langchain_core.messages import HumanMessage
 
+from biopipelines.core.settings import load_settings
 from biopipelines.graph import build_graph
-from biopipelines.graph.models import ModelFactory
-from biopipelines.graph.settings import load_settings
+from biopipelines.llm.factory import ModelFactory
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.schemas import CodeFiles, FileEdit
 from tests.fakes import ScriptedChatModel

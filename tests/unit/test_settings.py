@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import Profile, load_settings
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.settings import Profile, load_settings
 
 
 def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:

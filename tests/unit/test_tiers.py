@@ -2,10 +2,10 @@
 
 import pytest
 
-from biopipelines.graph.models import ModelFactory, TierModel
-from biopipelines.graph.schemas import IntentResult
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.tiers import call_structured, call_text
+from biopipelines.core.schemas import IntentResult
+from biopipelines.core.settings import load_settings
+from biopipelines.llm.chain import call_structured, call_text
+from biopipelines.llm.factory import ModelFactory, TierModel
 from biopipelines.nodes.offline.safety_rules import parse_guard_verdict
 from tests.fakes import ScriptedChatModel
 
@@ -67,7 +67,7 @@ def test_text_tier_with_strict_parser():
 
 
 def test_cost_uses_cloud_price():
-    from biopipelines.graph.model_catalogue import Price
+    from biopipelines.core.model_catalogue import Price
 
     t = TierModel("cloud", "c", "https://x", ScriptedChatModel(script=[GOOD.model_dump_json()]), "json_object",
                   Price(input=1.0, output=2.0))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.endpoint_guard import EndpointCoolingDown, EndpointGuard
-from biopipelines.graph.models import TierModel
-from biopipelines.graph.schemas import IntentResult
-from biopipelines.graph.settings import RoutingConfig
-from biopipelines.graph.tiers import acall_structured, call_structured, describe, order_replicas
+from biopipelines.core.schemas import IntentResult
+from biopipelines.core.settings import RoutingConfig
+from biopipelines.llm.chain import call_structured, order_replicas
+from biopipelines.llm.endpoint_guard import EndpointCoolingDown, EndpointGuard
+from biopipelines.llm.factory import TierModel
+from biopipelines.llm.failures import describe
 from tests.fakes import ScriptedChatModel
 
 GOOD = IntentResult(intent="generate_workflow", analysis_type="rnaseq_de", confidence=0.8)
@@ -130,16 +131,14 @@ def test_cooling_replica_goes_last_and_cloud_stays_after_local():
     assert [t.endpoint for t in order_replicas([a, b, cloud])] == ["http://b/v1", "http://a/v1", "https://cloud/v1"]
 
 
-def test_async_path_falls_back_with_reason():
+def test_concurrent_calls_fall_back_with_reason():
     guard = EndpointGuard(RoutingConfig(**FAST))
     bad, good = tier([StatusError(404, "no such model")], guard, "http://a/v1"), \
         tier([GOOD.model_dump_json()], guard, "http://b/v1")
 
-    async def run():
-        return await asyncio.gather(*[acall_structured([bad, good], IntentResult, [HumanMessage("q")],
-                                                       lambda: OFFLINE, "intent") for _ in range(5)])
-
-    results = asyncio.run(run())
+    with ThreadPoolExecutor(5) as pool:
+        results = list(pool.map(lambda _: call_structured([bad, good], IntentResult, [HumanMessage("q")],
+                                                          lambda: OFFLINE, "intent"), range(5)))
     assert all(r.tier == "local" and r.endpoint == "http://b/v1" for r in results)
     tried_bad = [r for r in results if r.fallback_reason]  # replicas rotate: some calls went to b first
     assert tried_bad and all("HTTP 404: no such model" in r.fallback_reason for r in tried_bad)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage
 
-from biopipelines.graph.schemas import Entities
+from biopipelines.core.schemas import Entities
 from biopipelines.library import UnsupportedAnalysis, load_library
 
 
@@ -53,7 +53,7 @@ def test_when_nothing_offered_can_run_the_first_is_requested_as_usual(library):
 @pytest.fixture(scope="module")
 def graph():
     from biopipelines.graph.builder import build_graph
-    from biopipelines.graph.settings import load_settings
+    from biopipelines.core.settings import load_settings
 
     return build_graph(load_settings("offline"))
 
@@ -63,7 +63,7 @@ def graph():
     ("RNA-seq analysis using STAR, RSEM, HISAT2 or Salmon with gene/isoform counts", "STAR", "HISAT2 and Salmon"),
 ])
 def test_the_issue_requests_give_validated_workflows(graph, text, tool, others):
-    from biopipelines.graph.state import RunContext
+    from biopipelines.nodes.state import RunContext
 
     state = graph.invoke({"messages": [HumanMessage(text)]}, context=RunContext())
     assert state["status"] == "validated", state["answer"]
@@ -71,7 +71,7 @@ def test_the_issue_requests_give_validated_workflows(graph, text, tool, others):
 
 
 def test_the_16s_request_is_validated_not_refused(graph):
-    from biopipelines.graph.state import RunContext
+    from biopipelines.nodes.state import RunContext
 
     state = graph.invoke({"messages": [HumanMessage("Create a metagenomics workflow for 16S rRNA analysis")]},
                          context=RunContext())
@@ -80,7 +80,7 @@ def test_the_16s_request_is_validated_not_refused(graph):
 
 
 def test_a_model_that_requests_every_alternative_is_reconciled_with_the_offline_choice():
-    from biopipelines.graph.schemas import IntentResult
+    from biopipelines.core.schemas import IntentResult
     from biopipelines.nodes.intent import reconcile
 
     model = IntentResult(intent="generate_workflow", analysis_type="bisulfite_methylation", confidence=0.9,

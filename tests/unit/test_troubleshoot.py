@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage
 
+from biopipelines.core.settings import load_settings
 from biopipelines.graph.builder import build_graph
-from biopipelines.graph.settings import load_settings
-from biopipelines.graph.state import RunContext
+from biopipelines.nodes.state import RunContext
 
 QUESTIONS = {
     "My STAR genomeGenerate job died with std::bad_alloc while indexing GRCh38, what now?":

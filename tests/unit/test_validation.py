@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import biopipelines.validation.snakemake_checks as checks
-from biopipelines.graph.schemas import CheckResult
+from biopipelines.core.schemas import CheckResult
 from biopipelines.validation import validate_dir, validate_files
 from biopipelines.validation.sandbox import Isolation, detect_isolation, run_sandboxed
 

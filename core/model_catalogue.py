@@ -8,8 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from biopipelines.graph.errors import ConfigError
-from biopipelines.graph.settings import CONFIG_DIR, read_config
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.settings import CONFIG_DIR
+from biopipelines.core.yaml_files import read_config
 
 
 class Architecture(BaseModel):

@@ -10,7 +10,7 @@ from typing import Iterable
 
 from pydantic import BaseModel, Field
 
-from biopipelines.graph.schemas import RouteEntry
+from biopipelines.core.schemas import RouteEntry
 
 TIERS = ("local", "cloud", "offline")
 

@@ -2,18 +2,16 @@
 
 httpx's timeout bounds each read, so a server that trickles tokens, or accepts and never answers on a keep-alive
 connection, can hold a call far longer. Each attempt therefore runs under the smaller of the endpoint's total
-timeout and what is left of the turn's time budget (`deadline`, wall-clock seconds set by safety_in). Sync calls
-run in a daemon thread that is abandoned when the limit passes (its socket times out on its own later); async
-calls are cancelled.
+timeout and what is left of the turn's time budget (`deadline`, wall-clock seconds set by safety_in). Each call
+runs in a daemon thread that is abandoned when the limit passes (its socket times out on its own later).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TypeVar
 
 R = TypeVar("R")
@@ -71,12 +69,3 @@ def call_within(fn: Callable[[], R], limit: float | None, error: type[TimeoutErr
         raise box["error"]
     return box["value"]
 
-
-async def acall_within(make: Callable[[], Awaitable[R]], limit: float | None, error: type[TimeoutError]) -> R:
-    """await make(), cancelled after `limit` seconds (None: no limit)."""
-    if limit is None:
-        return await make()
-    try:
-        return await asyncio.wait_for(make(), timeout=limit)
-    except asyncio.TimeoutError as exc:
-        raise _expired(error, limit) from exc

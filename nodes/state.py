@@ -14,7 +14,7 @@ from typing import Annotated, TypedDict
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-from biopipelines.graph.schemas import (
+from biopipelines.core.schemas import (
     CheckResult, ExpertAnswer, IntentResult, RouteEntry, SafetyVerdict, Status, Tier, WorkflowPlan,
 )
 

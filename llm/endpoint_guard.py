@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Sequence, TypeVar
 
-from biopipelines.graph.settings import RoutingConfig
+from biopipelines.core.settings import RoutingConfig
 
 T = TypeVar("T")
 

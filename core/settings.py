@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Mapping, Sequence, TypeVar
+from typing import Any, Literal, Mapping, Sequence
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from biopipelines.graph.errors import ConfigError
-
-_M = TypeVar("_M", bound=BaseModel)
+from biopipelines.core.errors import ConfigError
+from biopipelines.core.yaml_files import read_yaml, validate
 
 # The folder that holds graph/, nodes/, library/, config/...: the checkout in development, site-packages/biopipelines
 # in an installed wheel. Package data is found from here, never from the working directory.
@@ -156,45 +154,13 @@ def resolve_profile_path(name_or_path: str) -> Path:
     return path
 
 
-def read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}:{where}: YAML syntax error: {problem}") from None
-
-
-def _first_validation_problem(path: Path, exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{path}: {key}: {err['msg']}{more}"
-
-
-def read_config(model: type[_M], path: Path) -> _M:
-    """A config YAML validated into `model`; any problem is one ConfigError line naming the file and the key."""
-    try:
-        return model.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        raise ConfigError(_first_validation_problem(path, exc)) from None
-
-
 def load_profile(name_or_path: str) -> tuple[Profile, Path]:
     path = resolve_profile_path(name_or_path)
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a profile must be a YAML mapping, got {type(data).__name__}")
     data.setdefault("name", path.stem)
-    try:
-        return Profile.model_validate(data), path
-    except ValidationError as exc:
-        raise ConfigError(_first_validation_problem(path, exc)) from None
+    return validate(Profile, data, path), path
 
 
 CHAT_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r != "embeddings")  # what `--endpoint '*=URL'` covers

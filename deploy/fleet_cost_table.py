@@ -7,7 +7,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from biopipelines.graph.fleet_cost import FleetCost
+from biopipelines.deploy.fleet_cost import FleetCost
 
 
 def print_fleet_cost(cost: FleetCost, console: Console | None = None) -> None:

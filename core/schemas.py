@@ -117,6 +117,11 @@ class CheckResult(BaseModel):
     details: str = ""
 
 
+def all_passed(checks: list[CheckResult]) -> bool:
+    """A workflow is validated only when checks ran and every one passed."""
+    return bool(checks) and all(c.ok for c in checks)
+
+
 class Citation(BaseModel):
     card: str
     title: str

@@ -13,9 +13,10 @@ from typing import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from biopipelines.graph.model_catalogue import CloudModel
-from biopipelines.graph.schemas import RouteEntry
-from biopipelines.graph.settings import CONFIG_DIR, ROLES, read_config
+from biopipelines.core.model_catalogue import CloudModel
+from biopipelines.core.schemas import RouteEntry
+from biopipelines.core.settings import CONFIG_DIR, ROLES
+from biopipelines.core.yaml_files import read_config
 
 DAYS_PER_MONTH = 30
 HOURS_PER_DAY = 24

@@ -12,10 +12,10 @@ from typing import Mapping
 
 from langchain_core.language_models import BaseChatModel
 
-from biopipelines.graph.endpoint_guard import EndpointGuard
-from biopipelines.graph.model_catalogue import ModelCatalogue, Price, default_catalogue
-from biopipelines.graph.schemas import Tier
-from biopipelines.graph.settings import EndpointConfig, Settings, StructuredMethod
+from biopipelines.core.model_catalogue import ModelCatalogue, Price, default_catalogue
+from biopipelines.core.schemas import Tier
+from biopipelines.core.settings import EndpointConfig, Settings, StructuredMethod
+from biopipelines.llm.endpoint_guard import EndpointGuard
 
 LOCAL_PLACEHOLDER_KEY = "not-needed"  # vLLM and llama.cpp accept any key unless started with --api-key
 
