@@ -1,5 +1,5 @@
 """Embeddings from an OpenAI-compatible `/v1/embeddings` endpoint (vLLM or TEI serving bge-m3, or our own
-rag.embedding_server), with failures turned into errors that name the endpoint and the fix.
+tests/embedding_server.py), with failures turned into errors that name the endpoint and the fix.
 
 LangChain's OpenAIEmbeddings does the HTTP work; this wrapper only translates the openai client's exceptions, so a
 server that is down or serves another model is one clear line, never a traceback and never a silent fallback.

@@ -1,6 +1,6 @@
 """The OpenAI-compatible embeddings path, end to end over HTTP on loopback.
 
-A real server process (rag.embedding_server) serves the bundled MiniLM behind /v1/embeddings; the profile's
+A real server process (tests/embedding_server.py) serves the bundled MiniLM behind /v1/embeddings; the profile's
 embeddings role points at it, so load_embeddings returns the endpoint client, and the unit suite's retrieval tests
 run again through it.
 """
@@ -25,6 +25,7 @@ from tests.servers import free_port, running
 from tests.unit import test_rag
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "data" / "retrieval_eval.jsonl"
+REPO = Path(__file__).resolve().parents[2]
 SERVED_NAME = "minilm"
 
 
@@ -32,8 +33,8 @@ SERVED_NAME = "minilm"
 def embeddings_url(tmp_path_factory) -> str:
     tmp = tmp_path_factory.mktemp("embeddings-server")
     port = free_port()
-    cmd = [sys.executable, "-m", "biopipelines.rag.embedding_server", "--port", str(port), "--model-name", SERVED_NAME]
-    with running(cmd, f"http://127.0.0.1:{port}/v1/models", tmp / "server.log", timeout_s=120):
+    cmd = [sys.executable, "-m", "tests.embedding_server", "--port", str(port), "--model-name", SERVED_NAME]
+    with running(cmd, f"http://127.0.0.1:{port}/v1/models", tmp / "server.log", timeout_s=120, cwd=str(REPO)):
         yield f"http://127.0.0.1:{port}/v1"
 
 

@@ -1,10 +1,9 @@
 """A minimal OpenAI-compatible `/v1/embeddings` server for the bundled MiniLM (stdlib http.server).
 
 It exists so that the HTTP embeddings path (the one a vLLM or TEI server answers in production) can be exercised
-on loopback without a GPU: the integration tests start it as a subprocess. It is also handy for sharing one
-embedder between several processes on a workstation:
+on loopback without a GPU: the integration tests start it as a subprocess, from the checkout's root:
 
-    python -m biopipelines.rag.embedding_server --port 8090 [--model-name minilm]
+    python -m tests.embedding_server --port 8090 [--model-name minilm]
 
 Implements POST /v1/embeddings (input: a string or a list of strings; encoding_format: float or base64, as the
 openai client sends by default) and GET /v1/models. Anything else is a 4xx with an OpenAI-style error body.
@@ -100,7 +99,7 @@ class EmbeddingServer(ThreadingHTTPServer):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m biopipelines.rag.embedding_server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.embedding_server", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090, help="0 picks a free port (printed on stdout)")
     parser.add_argument("--model-name", default="minilm", help="the served model name clients must ask for")
