@@ -21,6 +21,7 @@ from biopipelines.core.yaml_files import read_yaml as core_read_yaml
 from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 from biopipelines.library.matching import ToolIndex
 from biopipelines.library.models import AnalysisType, ModuleSpec, Organism, PortType, Recipe, StepFacts
+from biopipelines.library.tool_registry import load_tool_registry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,7 +92,13 @@ class Library:
 
     @cached_property
     def tool_index(self) -> ToolIndex:
-        return ToolIndex(self.modules.values())
+        return ToolIndex(self.modules.values(), load_tool_registry())
+
+    def names(self, module_id: str) -> list[str]:
+        """Every name of a module: its id, tool, own aliases, and the registry's spellings of its tool."""
+        module = self.module(module_id)
+        own = [module.id, module.tool, *module.aliases]
+        return own + [n for n in self.tool_index.registry_names.get(module_id, []) if n not in own]
 
     @cached_property
     def templates(self) -> jinja2.Environment:

@@ -2,8 +2,9 @@
 
 Names are compared after lowercasing and dropping everything but letters and digits, so case, spaces, hyphens and
 underscores never matter. A strong match is a module's id, tool name or one of its aliases; a weak match is its
-tool family or conda package name ("samtools" weakly matches samtools sort and samtools markdup). Weak matches are
-used only when nothing matches strongly.
+tool family or conda package name ("samtools" weakly matches samtools sort and samtools markdup), or a spelling
+in the tool registry (library/tools.yaml) of a tool that is one module's whole family. Weak matches are used only
+when nothing matches strongly.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from biopipelines.library.models import ModuleSpec
+from biopipelines.library.models import ModuleSpec, RegisteredTool
 
 STEP_PREFIX = "step:"
 
@@ -29,7 +30,7 @@ def step_marker(name: str) -> str | None:
 class ToolIndex:
     """Module ids by normalised name."""
 
-    def __init__(self, modules: Iterable[ModuleSpec]) -> None:
+    def __init__(self, modules: Iterable[ModuleSpec], registry: Iterable[RegisteredTool] = ()) -> None:
         self._strong: dict[str, set[str]] = defaultdict(set)
         self._weak: dict[str, set[str]] = defaultdict(set)
         for module in modules:
@@ -37,6 +38,18 @@ class ToolIndex:
                 self._strong[normalize(name)].add(module.id)
             for name in [module.family, *(p.name for p in module.packages)]:
                 self._weak[normalize(name)].add(module.id)
+        # A registered tool whose family is one module: its spellings name that module, from the registry only (not
+        # again in meta.yaml). A spelling of a suite the library runs several programs of names no single module.
+        families: dict[str, list[str]] = defaultdict(list)
+        for module in modules:
+            families[normalize(module.family)].append(module.id)
+        self.registry_names: dict[str, list[str]] = {}  # module id -> the registry's spellings of its tool
+        for tool in registry:
+            family = families.get(normalize(tool.id), [])
+            if len(family) == 1:
+                self.registry_names[family[0]] = list(tool.aliases)
+                for alias in tool.aliases:
+                    self._weak[normalize(alias)].add(family[0])
 
     def match(self, name: str) -> set[str]:
         key = normalize(name)

@@ -281,3 +281,17 @@ class StepFacts(BaseModel):
     reason: str
     doi: str | None = None
     citation: str | None = None
+
+
+class RegisteredTool(Strict):
+    """A tool as requests name it (library/tools.yaml): its spellings, whether case matters, and the analysis
+    types it points to."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    aliases: list[str] = Field(min_length=1)
+    case_sensitive: bool = False
+    implies: dict[str, float] = Field(default_factory=dict)
+
+
+class ToolRegistry(Strict):
+    tools: list[RegisteredTool]

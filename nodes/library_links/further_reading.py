@@ -40,7 +40,7 @@ def further_reading(module_ids: list[str], library: "Library", topic: str | None
         module = library.modules.get(module_id)
         if module is None:
             continue
-        for name in [module.id, module.tool, module.family, *module.aliases]:
+        for name in [module.id, module.tool, module.family, *library.names(module_id)[2:]]:
             names.setdefault(normalize(name), module.tool)
     cards = load_cards(sorted(KNOWLEDGE_DIR.glob("*.md"))) if cards is None else cards
     found = []

@@ -63,18 +63,14 @@ def _spans(text: str, longest: int = 3) -> list[str]:
             for i in range(len(words) - n + 1)]
 
 
-def _names(module) -> list[str]:
-    return [module.id, module.tool, *module.aliases]
-
-
 def _by_name(text: str, library: "Library", allowed: set[str]) -> list[ToolMatch]:
     """Modules named by the longest span of the mention that names any. A tool family ("samtools", "gatk") counts
     only when nothing is named exactly; a conda package a rule merely also installs never counts."""
     spans = [text, *_spans(text)]
-    for names in (_names, lambda m: [m.family]):
+    for names in (library.names, lambda m: [library.modules[m].family]):
         for span in spans:
             key = normalize(span)
-            found = sorted(m for m in allowed if key and key in {normalize(n) for n in names(library.modules[m])})
+            found = sorted(m for m in allowed if key and key in {normalize(n) for n in names(m)})
             if found:
                 return [ToolMatch(module_id=m, tool=library.modules[m].tool, how="name", score=1.0, evidence=[])
                         for m in _prefer_main_steps(found, library, text)]
@@ -98,8 +94,7 @@ def _named_in(words: str, library: "Library", allowed: set[str]) -> set[str]:
     """Modules whose tool name or alias appears as whole words in a passage (given as _words)."""
     named = set()
     for module_id in allowed:
-        module = library.modules[module_id]
-        if any(_words(name).strip() and _words(name) in words for name in [module.tool, *module.aliases]):
+        if any(_words(name).strip() and _words(name) in words for name in library.names(module_id)[1:]):
             named.add(module_id)
     return named
 

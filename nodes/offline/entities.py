@@ -7,8 +7,8 @@ Exact, predictable outputs; the conventions live with the vocabularies in nodes/
   after a negation ("instead of paired-end", "not single-end") are ignored; both layouts left standing -> None.
 - strandedness: "unstranded" / "forward stranded" (fr-secondstrand, ISF) / "reverse stranded" (dUTP,
   fr-firststrand, ISR, TruSeq stranded); plain "stranded" says too little and gives None.
-- tools_requested / tools_excluded: canonical ids from tools.yaml, polarity rules in tool_mentions.py; steps as
-  "step:<id>" ("no trimming" -> tools_excluded ["step:trimming"]).
+- tools_requested / tools_excluded: canonical ids from the tool registry (library/tools.yaml), polarity rules in
+  tool_mentions.py; steps as "step:<id>" ("no trimming" -> tools_excluded ["step:trimming"]).
 - tool_choices: requested tools offered as alternatives ("STAR or HISAT2"), taken out of tools_requested; the
   library uses the first it can run (library/choices.py).
 - sample_count / conditions: samples.py.

@@ -1,4 +1,4 @@
-"""Weighted regex evidence for intents and analysis types (intents.yaml, assays.yaml, tools.yaml `implies`).
+"""Weighted regex evidence for intents and analysis types (intents.yaml, assays.yaml, the tool registry's `implies`).
 
 A label's score is its strongest matching pattern plus 0.3 x the other matching ones: one specific marker outweighs
 several generic hints, and corroborating hints still add a little.

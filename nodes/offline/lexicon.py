@@ -1,4 +1,5 @@
-"""The offline intent tier's vocabularies, read from nodes/offline/data/*.yaml and validated once per process.
+"""The offline intent tier's vocabularies, read from nodes/offline/data/*.yaml and the library's tool registry
+(library/tools.yaml), validated once per process.
 
 Each YAML file documents its own conventions in its header; this module only types and loads them.
 """
@@ -13,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from biopipelines.core.errors import ConfigError
 from biopipelines.core.yaml_files import read_config, read_yaml
+from biopipelines.library.models import RegisteredTool
+from biopipelines.library.tool_registry import load_tool_registry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ANALYSIS_TYPES_FILE = Path(__file__).resolve().parents[2] / "library" / "analysis_types.yaml"
@@ -20,13 +23,6 @@ ANALYSIS_TYPES_FILE = Path(__file__).resolve().parents[2] / "library" / "analysi
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ToolEntry(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
-    aliases: list[str] = Field(min_length=1)
-    case_sensitive: bool = False
-    implies: dict[str, float] = Field(default_factory=dict)
 
 
 class StepEntry(_Strict):
@@ -64,8 +60,14 @@ class WeightedPattern(_Strict):
         return value
 
 
+class StepLexicon(_Strict):
+    steps: list[StepEntry]
+
+
 class ToolLexicon(_Strict):
-    tools: list[ToolEntry]
+    """Tools (the library's registry, library/tools.yaml) and whole steps (steps.yaml) a request may name."""
+
+    tools: list[RegisteredTool]
     steps: list[StepEntry]
 
 
@@ -152,7 +154,7 @@ def load_lexicon() -> Lexicon:
     """All vocabularies, validated; read once per process (the files are package data, not user config)."""
     slugs, titles = _analysis_types()
     lex = Lexicon(
-        tools=_load(ToolLexicon, DATA_DIR / "tools.yaml"),
+        tools=ToolLexicon(tools=list(load_tool_registry()), steps=_load(StepLexicon, DATA_DIR / "steps.yaml").steps),
         organisms=_load(OrganismLexicon, DATA_DIR / "organisms.yaml"),
         conditions=_load(ConditionLexicon, DATA_DIR / "conditions.yaml"),
         assays=_load(AssayPatterns, DATA_DIR / "assays.yaml"),

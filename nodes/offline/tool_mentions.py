@@ -8,7 +8,7 @@ Rules (documented for the planner, tested in tests/unit/test_entities.py):
   "no trimming or deduplication" excludes both.
 - "replace STAR with HISAT2", "switch from STAR to HISAT2", "swap STAR for HISAT2": the first is excluded, the
   second requested (the joiners "with", "to", "for" do not carry the negation).
-- Steps (tools.yaml `steps`) are reported as "step:<id>" and only when excluded or explicitly added
+- Steps (steps.yaml) are reported as "step:<id>" and only when excluded or explicitly added
   ("add", "include", "enable", "with", "also run").
 - Each id appears once, in order of first mention; excluded wins over requested.
 - Requested tools joined by "or" offer a choice ("Bismark or bwa-meth + MethylDackel", "STAR, RSEM, HISAT2 or

@@ -153,7 +153,7 @@ def test_table_is_large_and_covers_every_field() -> None:
 
 
 def test_tool_ids_are_canonical() -> None:
-    """Every id the extractor can emit is a tools.yaml id or a step:<id>."""
+    """Every id the extractor can emit is a tool registry id or a step:<id>."""
     lex = load_lexicon()
     known = {t.id for t in lex.tools.tools} | {f"step:{s.id}" for s in lex.tools.steps}
     for text, _ in CASES:
