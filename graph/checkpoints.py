@@ -13,8 +13,13 @@ STATE_TYPES = ("RouteEntry", "SafetyVerdict", "Entities", "IntentResult", "StepC
                "WorkflowPlan", "CheckResult", "Citation", "ExpertAnswer")
 
 
+# Where the types live, and where threads saved by earlier versions say they live (graph/schemas.py re-exports them).
+SCHEMA_MODULES = ("biopipelines.core.schemas", "biopipelines.graph.schemas")
+
+
 def state_serializer() -> JsonPlusSerializer:
-    return JsonPlusSerializer(allowed_msgpack_modules=[("biopipelines.core.schemas", name) for name in STATE_TYPES])
+    return JsonPlusSerializer(allowed_msgpack_modules=[(module, name) for module in SCHEMA_MODULES
+                                                       for name in STATE_TYPES])
 
 
 def sqlite_checkpointer(db: Path) -> tuple[SqliteSaver, sqlite3.Connection]:
