@@ -1,4 +1,5 @@
-"""`biopipelines eval FILE.jsonl`: intent and analysis-type accuracy, tool recall and latency on a labelled set."""
+"""`biopipelines eval FILE.jsonl`: intent and analysis-type accuracy, tool recall and latency on a labelled set;
+with --generate also status accuracy, workflows of the wrong analysis and ask-coverage precision and recall."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from biopipelines.graph.commands.options import add_profile_option
 def add_parser(sub) -> None:
     p = sub.add_parser("eval", help="evaluate intent classification on a labelled JSONL file")
     p.add_argument("file", metavar="FILE", help="JSONL: one {\"query\", \"intent\"?, \"analysis_type\"?, "
-                   "\"tools\"?, \"status\"?, \"asks\"?, \"split\"?} per line")
+                   "\"tools\"?, \"status\"?, \"asks\"?, \"not_done\"?, \"split\"?} per line")
     p.add_argument("--generate", action="store_true",
                    help="also run the whole graph for workflow requests and report the validated rate (slow)")
     p.add_argument("--split", help="evaluate only the rows of this split (e.g. holdout)")
@@ -42,6 +43,12 @@ def _print_summary(name: str, s: dict) -> None:
               f"{f['wrong_analysis']}")
         for expected, got in f["status_confusion"].items():
             print(f"{'':>10}expected {expected:<20} got " + ", ".join(f"{k} x{v}" for k, v in sorted(got.items())))
+    if "asks" in s:
+        a = s["asks"]
+        print(f"{'':>8}  ask coverage (ask, covered?) precision {_pct(a['coverage_precision'])} recall "
+              f"{_pct(a['coverage_recall'])} (n={a['pairs_expected']} expected pairs, {a['rows']} rows expected "
+              f"validated/partial); ask extraction precision {_pct(a['extraction_precision'])} recall "
+              f"{_pct(a['extraction_recall'])}")
 
 
 def _print_confusion(confusion: dict[str, dict[str, int]]) -> None:
@@ -90,4 +97,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nmisses ({len(result['misses'])}):")
         for miss in result["misses"]:
             print(f"  [{miss['split'] or '-'}] {miss['query'][:90]!r}: got {miss['got']}, want {miss['expected']}")
+            if "asks" in miss:
+                print(f"      asks: got {miss['asks']['got']}, want {miss['asks']['expected']}")
     return 0
