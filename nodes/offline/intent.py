@@ -20,6 +20,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from biopipelines.graph.schemas import Entities, IntentName, IntentResult
+from biopipelines.nodes.offline.asks import read_asks
 from biopipelines.nodes.offline.entities import EntityExtractor
 from biopipelines.nodes.offline.exemplar_knn import ExemplarIndex, embed_query
 from biopipelines.nodes.offline.intent_patterns import SECONDARY_WEIGHT, PatternEvidence, PatternScorer
@@ -102,6 +103,7 @@ class OfflineIntentClassifier:
             analysis_type=analysis_type,
             confidence=round(min(max(confidence, 0.0), 1.0), 4),
             entities=entities,
+            asks=[kind.id for kind in read_asks(text)] if intent in WORKFLOW_INTENTS else [],
             needs_clarification=question is not None,
             clarifying_question=question,
         )
