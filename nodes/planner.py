@@ -103,4 +103,4 @@ class PlannerNode:
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
             return {"status": "unsupported", "answer": str(exc), "routes": [route]}
-        return {"plan": plan, "routes": [served.route(NODE, started, state["turn"])]}
+        return {"plan": plan, "asks": plan.asks, "routes": [served.route(NODE, started, state["turn"])]}

@@ -20,6 +20,9 @@ def add_parser(sub) -> None:
     p.add_argument("--split", help="evaluate only the rows of this split (e.g. holdout)")
     p.add_argument("--limit", type=int, help="evaluate only the first N rows")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--sweep", metavar="KEY=V1,V2,...",
+                   help="calibrate an open-set threshold of config/intent.yaml (assay_points, knn_only_similarity, "
+                        "tie_ratio): the offline classifier's accuracy on the dev rows at each value")
     add_profile_option(p)
 
 
@@ -74,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         if not rows:
             raise InputError(f"{args.file}: no rows with split {args.split!r}")
     rows = rows[: args.limit] if args.limit else rows
+    if args.sweep:
+        return _run_sweep(args, settings, rows)
     evaluator = Evaluator(settings, generate=args.generate)
     evaluator.warm_up()
 
@@ -99,4 +104,24 @@ def run(args: argparse.Namespace) -> int:
             print(f"  [{miss['split'] or '-'}] {miss['query'][:90]!r}: got {miss['got']}, want {miss['expected']}")
             if "asks" in miss:
                 print(f"      asks: got {miss['asks']['got']}, want {miss['asks']['expected']}")
+    return 0
+
+
+def _run_sweep(args: argparse.Namespace, settings, rows) -> int:
+    from biopipelines.graph.calibration import dev_rows, parse_sweep, sweep
+    from biopipelines.graph.models import ModelFactory
+    from biopipelines.nodes.deps import NodeDeps
+
+    key, values = parse_sweep(args.sweep)
+    rows = dev_rows(rows, args.file)
+    result = sweep(rows, NodeDeps(settings=settings, models=ModelFactory(settings)).embeddings, key, values)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{key} on the {result['split']} split (n={result['n']}; intent n={result['intent_n']}, "
+          f"analysis type n={result['analysis_type_n']}); configured: {result['configured']}")
+    for point in result["points"]:
+        mark = "  <- configured" if point["value"] == result["configured"] else ""
+        print(f"  {point['value']:>7g}  intent {_pct(point['intent_accuracy'])}  analysis type "
+              f"{_pct(point['analysis_type_accuracy'])}{mark}")
     return 0

@@ -39,8 +39,12 @@ ASSAY_AWARE_INTENTS = frozenset({"explain", "statistics", "data_search", "valida
 
 @dataclass(frozen=True)
 class Calibration:
-    """The constants of the log-linear combination (see the module docstring)."""
+    """The constants of the log-linear combination (see the module docstring). The open-set thresholds (the first
+    three) come from config/intent.yaml `open_set`: `Calibration.from_config()`."""
 
+    assay_points: float  # pattern evidence that names an assay (a marker word or a tool implying one)
+    knn_only_similarity: float  # a workflow request without such words needs an exemplar this close
+    tie_ratio: float  # second type's probability / first's above which the request is ambiguous
     pattern_scale: float = 1.0
     knn_scale: float = 12.0
     unknown_prior: float = 1.5  # pattern points "unknown" starts with: no evidence at all means unknown
@@ -48,11 +52,15 @@ class Calibration:
     # analysis type
     type_pattern_scale: float = 0.9
     type_knn_scale: float = 5.0
-    assay_points: float = 2.0  # pattern evidence that names an assay (a marker word or a tool implying one)
-    knn_only_similarity: float = 0.55  # a workflow request without such words needs an exemplar this close
     assay_hint: float = 3.0  # generate_workflow evidence when the text names an assay (score >= assay_points)
     design_hint: float = 2.0  # generate_workflow evidence when it states samples, conditions or input paths
-    tie_ratio: float = 0.6  # second type's probability / first's above which the request is ambiguous
+
+    @classmethod
+    def from_config(cls, **overrides: float) -> "Calibration":
+        """The open-set thresholds of config/intent.yaml, with `overrides` (a calibration sweep) on top."""
+        from biopipelines.nodes.intent_policy import load_intent_config
+
+        return cls(**{**load_intent_config().open_set.model_dump(), **overrides})
 
 
 def _softmax(logits: dict[str, float]) -> dict[str, float]:
@@ -69,7 +77,7 @@ class OfflineIntentClassifier:
     def __init__(self, embeddings: Embeddings | None, lexicon: Lexicon | None = None,
                  calibration: Calibration | None = None) -> None:
         self._lex = lexicon or load_lexicon()
-        self._cal = calibration or Calibration()
+        self._cal = calibration or Calibration.from_config()
         self._extractor = EntityExtractor(self._lex)
         self._patterns = PatternScorer(self._lex, ToolMatcher(self._lex.tools))
         self._embeddings = embeddings
