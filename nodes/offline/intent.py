@@ -54,6 +54,11 @@ class Calibration:
     type_knn_scale: float = 5.0
     assay_hint: float = 3.0  # generate_workflow evidence when the text names an assay (score >= assay_points)
     design_hint: float = 2.0  # generate_workflow evidence when it states samples, conditions or input paths
+    # "Estimate FST between ...", "Compute polygenic scores ...": statistics evidence no stronger than the bare
+    # computing verb (intents.yaml, weight 3) over a text naming an assay by a marker word (assays.yaml, 5+) is the
+    # request's verb, not a statistics question; a real one scores higher (power, FDR, replicates, depth needed)
+    bare_verb_points: float = 3.0
+    assay_marker_points: float = 5.0
 
     @classmethod
     def from_config(cls, **overrides: float) -> "Calibration":
@@ -121,8 +126,11 @@ class OfflineIntentClassifier:
         cal = self._cal
         points = {name: evidence.intents.get(name, 0.0) for name in INTENTS}
         hints: list[float] = []
-        if max(evidence.analysis_types.values(), default=0.0) >= cal.assay_points:
+        assay = max(evidence.analysis_types.values(), default=0.0)
+        if assay >= cal.assay_points:
             hints.append(cal.assay_hint)
+        if assay >= cal.assay_marker_points and 0.0 < points["statistics"] <= cal.bare_verb_points:
+            points["statistics"] = 0.0  # the computing verb asks for the named analysis (see Calibration)
         if entities.input_paths or entities.sample_count or len(entities.conditions) >= 2:
             hints.append(cal.design_hint)
         if hints:
