@@ -66,9 +66,13 @@ class IntentResult(BaseModel):
     """The intent node's structured output (both tiers)."""
 
     intent: IntentName
-    analysis_type: str | None = Field(None, description="A recipe slug from the module library, or null")
+    analysis_type: str | None = Field(
+        None, description="An analysis type slug (library/analysis_types.yaml), or null. The set is open: it names "
+                          "assays outside the catalogue too, which the planner answers as unsupported")
     confidence: float = Field(ge=0.0, le=1.0)
     entities: Entities = Field(default_factory=Entities)
+    asks: list[str] = Field(default_factory=list,
+                            description="Ids of the deliverables the request names (nodes/offline/data/asks.yaml)")
     needs_clarification: bool = False
     clarifying_question: str | None = None
 

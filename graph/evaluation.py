@@ -1,12 +1,28 @@
 """The intent evaluation harness behind `biopipelines eval`: labelled queries in, accuracy and latency out.
 
 Each JSONL line has `query` and optional labels: `intent`, `analysis_type` (null means "no analysis type"),
-`tools` (tools the workflow must contain), `status` (the turn's expected status), `asks` (the deliverables the
-request names) and `split` (e.g. dev / holdout). A metric counts only rows that carry its label. The intent node
+`tools` (tools the workflow must contain), `status` (the turn's expected status), `asks`, `not_done`,
+`other_asks` and `split` (e.g. dev / holdout). A metric counts only rows that carry its label. The intent node
 runs on the profile's tiers exactly as the graph runs it; tool recall uses the planner's plan (or, with --generate,
 the whole graph's plan and its validation status). With --generate, a row labelled with a status runs through the
 whole graph whatever its intent, and a workflow written for another analysis than the labelled one is counted as
 `wrong_analysis`: the worst outcome there is.
+
+Asks. `asks` lists the ids (nodes/offline/data/asks.yaml) of the deliverables the request names, as outputs or as
+the goal in domain terms; the assay's name alone names none. `not_done` lists those of them the expected workflow
+does not deliver (a `partial` row has at least one; an `unsupported` row lists all its asks, since no workflow is
+written). `other_asks` is free text for deliverables that have no ask id (mostly of assays outside the catalogue);
+it documents the row and is not scored.
+
+Ask coverage (with --generate) is scored on the rows whose expected status is `validated` or `partial`: there the
+workflow exists and each ask is either delivered or said not done. Rows expecting `unsupported` are left out (no
+plan, so coverage is moot; the assay decision is scored by the status and analysis-type figures). The unit is the
+pair (ask id, covered?): the expected pairs are each labelled ask with covered = not in `not_done`; the predicted
+pairs are the graph's plan asks with covered = some step delivers it (none when the graph wrote no workflow).
+Precision = right pairs / predicted pairs, recall = right pairs / expected pairs, summed over the rows (micro). A
+pair is right only when the ask was read AND its coverage is right, so a missed ask, an invented ask and a covered
+ask reported as not done (or the reverse) all count. Extraction precision and recall (ask ids alone, coverage
+ignored) are reported beside it, so the two kinds of error can be told apart.
 """
 
 from __future__ import annotations
@@ -19,10 +35,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from biopipelines.core.errors import InputError
-from biopipelines.core.schemas import IntentName, IntentResult, WorkflowPlan
+from biopipelines.core.schemas import AskCoverage, IntentName, IntentResult, WorkflowPlan
 from biopipelines.core.yaml_files import one_line
 
 NONE_LABEL = "(none)"  # how a null analysis type shows in the confusion table
@@ -30,6 +46,7 @@ NONE_LABEL = "(none)"  # how a null analysis type shows in the confusion table
 ExpectedStatus = Literal["validated", "partial", "invalid", "refused", "not_a_workflow", "unsupported",
                          "needs_clarification"]
 WORKFLOW_STATUSES = frozenset({"validated", "partial", "invalid"})  # a workflow was written
+ASK_SCORED_STATUSES = frozenset({"validated", "partial"})  # expected statuses whose rows score ask coverage
 
 
 class EvalRow(BaseModel):
@@ -40,12 +57,25 @@ class EvalRow(BaseModel):
     analysis_type: str | None = None
     tools: list[str] = Field(default_factory=list)
     status: ExpectedStatus | None = None
-    asks: list[str] = Field(default_factory=list)
+    asks: list[str] = Field(default_factory=list, description="ask ids the request names")
+    not_done: list[str] = Field(default_factory=list, description="asks the expected workflow does not deliver")
+    other_asks: list[str] = Field(default_factory=list, description="deliverables without an ask id (not scored)")
     split: str | None = None
+
+    @model_validator(mode="after")
+    def _not_done_are_asks(self) -> "EvalRow":
+        extra = sorted(set(self.not_done) - set(self.asks))
+        if extra:
+            raise ValueError(f"not_done names asks the row does not list: {extra}")
+        return self
 
     @property
     def has_type_label(self) -> bool:
         return "analysis_type" in self.model_fields_set
+
+    @property
+    def expected_pairs(self) -> set[tuple[str, bool]]:
+        return {(ask, ask not in self.not_done) for ask in self.asks}
 
 
 class RowOutcome(BaseModel):
@@ -56,6 +86,11 @@ class RowOutcome(BaseModel):
     plan_tools: list[str] | None = None  # None: no plan was made
     status: str | None = None  # the graph's status, with --generate
     graph_type: str | None = None  # the analysis type the graph's turn ended with, with --generate
+    asks: list[AskCoverage] | None = None  # the plan's asks, with --generate (None: no workflow was written)
+
+    @property
+    def predicted_pairs(self) -> set[tuple[str, bool]]:
+        return {(a.ask, a.covered) for a in self.asks or []}
 
     @property
     def wrong_analysis(self) -> bool:
@@ -65,8 +100,14 @@ class RowOutcome(BaseModel):
         return self.row.status not in WORKFLOW_STATUSES or self.graph_type != self.row.analysis_type
 
 
-def load_rows(path: Path, slugs: tuple[str, ...]) -> list[EvalRow]:
-    """Read and check the file; any problem is one InputError naming the file, line and problem."""
+def load_rows(path: Path, slugs: tuple[str, ...], ask_ids: tuple[str, ...] | None = None) -> list[EvalRow]:
+    """Read and check the file; any problem is one InputError naming the file, line and problem.
+
+    `ask_ids`: the known ask ids (default: asks.yaml's); a row naming another is an error."""
+    if ask_ids is None:
+        from biopipelines.nodes.offline.asks import known_ask_ids
+
+        ask_ids = known_ask_ids()
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a JSONL file")
     if not path.is_file():
@@ -83,6 +124,9 @@ def load_rows(path: Path, slugs: tuple[str, ...]) -> list[EvalRow]:
             raise InputError(one_line(f"{path}:{number}", exc)) from None
         if row.analysis_type is not None and row.analysis_type not in slugs:
             raise InputError(f"{path}:{number}: analysis_type: unknown slug {row.analysis_type!r}")
+        unknown = [a for a in row.asks if a not in ask_ids]
+        if unknown:
+            raise InputError(f"{path}:{number}: asks: unknown ask id {unknown[0]!r} (see nodes/offline/data/asks.yaml)")
         rows.append(row)
     if not rows:
         raise InputError(f"{path}: no queries (one JSON object per line, each with a \"query\")")
@@ -136,7 +180,26 @@ def summarize(outcomes: list[RowOutcome]) -> dict[str, Any]:
     labelled = [o for o in generated if o.row.status is not None]
     if labelled:
         summary["fidelity"] = _fidelity(labelled)
+    scored = [o for o in labelled if o.row.status in ASK_SCORED_STATUSES]
+    if scored:
+        summary["asks"] = ask_scores(scored)
     return summary
+
+
+def ask_scores(outcomes: list[RowOutcome]) -> dict[str, Any]:
+    """Ask-coverage precision and recall over (ask, covered?) pairs, and extraction over ask ids (module docstring)."""
+    right = predicted = expected = 0
+    ids_right = ids_predicted = ids_expected = 0
+    for o in outcomes:
+        want, got = o.row.expected_pairs, o.predicted_pairs
+        right, predicted, expected = right + len(want & got), predicted + len(got), expected + len(want)
+        want_ids, got_ids = {a for a, _ in want}, {a for a, _ in got}
+        ids_right += len(want_ids & got_ids)
+        ids_predicted, ids_expected = ids_predicted + len(got_ids), ids_expected + len(want_ids)
+    return {"rows": len(outcomes), "pairs_expected": expected, "pairs_predicted": predicted,
+            "coverage_precision": _ratio(right, predicted), "coverage_recall": _ratio(right, expected),
+            "extraction_precision": _ratio(ids_right, ids_predicted),
+            "extraction_recall": _ratio(ids_right, ids_expected)}
 
 
 def _fidelity(outcomes: list[RowOutcome]) -> dict[str, Any]:
@@ -163,13 +226,21 @@ def misses(outcomes: list[RowOutcome]) -> list[dict[str, Any]]:
         wrong_intent = o.row.intent is not None and o.result.intent != o.row.intent
         wrong_type = o.row.has_type_label and o.result.analysis_type != o.row.analysis_type
         wrong_status = o.row.status is not None and o.status is not None and o.status != o.row.status
-        if wrong_intent or wrong_type or wrong_status:
+        wrong_asks = (o.status is not None and o.row.status in ASK_SCORED_STATUSES
+                      and o.predicted_pairs != o.row.expected_pairs)
+        if wrong_intent or wrong_type or wrong_status or wrong_asks:
             miss = {"query": o.row.query, "split": o.row.split, "expected": [o.row.intent, o.row.analysis_type],
                     "got": [o.result.intent, o.result.analysis_type], "confidence": o.result.confidence}
             if wrong_status:
                 miss["status"] = {"expected": o.row.status, "got": o.status}
+            if wrong_asks:
+                miss["asks"] = {"expected": _pairs(o.row.expected_pairs), "got": _pairs(o.predicted_pairs)}
             out.append(miss)
     return out
+
+
+def _pairs(pairs: set[tuple[str, bool]]) -> list[str]:
+    return sorted(ask + ("" if covered else " (not done)") for ask, covered in pairs)
 
 
 def report(outcomes: list[RowOutcome]) -> dict[str, Any]:
@@ -220,7 +291,8 @@ class Evaluator:
         if self.generate and (result.intent == "generate_workflow" or row.status is not None):
             plan, status, graph_type = self._generated(row.query)
             return RowOutcome(row=row, result=result, latency_ms=latency, tier=tier, status=status,
-                              graph_type=graph_type, plan_tools=[s.tool for s in plan.steps] if plan else None)
+                              graph_type=graph_type, plan_tools=[s.tool for s in plan.steps] if plan else None,
+                              asks=plan.asks if plan else None)
         plan_tools = self._planned_tools(result) if row.tools else None
         return RowOutcome(row=row, result=result, latency_ms=latency, tier=tier, plan_tools=plan_tools)
 

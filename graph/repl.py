@@ -91,7 +91,19 @@ class ChatSession:
         self.say(state.get("answer", ""))
         if state.get("status") in WORKFLOW_STATUSES:
             self.show_changes(before, state.get("plan"))
+            self.show_asks(state.get("plan"))
             self.say(f"[{state['status']}] {len(state['files'])} files ready: /save DIR writes them.")
+
+    def show_asks(self, plan) -> None:
+        """Each ask of the request and the steps that deliver it; a `partial` turn's undone asks stand out."""
+        if plan is None or not plan.asks:
+            return
+        self.say("asks:")
+        for ask in plan.asks:
+            if ask.covered:
+                self.say(f"  done      {ask.label} ({', '.join(ask.covered_by)})")
+            else:
+                self.say(f"  NOT DONE  {ask.label}" + (f": to add it, {ask.todo}" if ask.todo else ""))
 
     def show_changes(self, before, after) -> None:
         """After a follow-up, what changed in the thread's plan."""
@@ -137,7 +149,9 @@ class ChatSession:
             self.say(format_cost(summarize(self.values().get("routes", []))))
         elif name == "/state":
             state = self.values()
-            self.say(json.dumps({"turn": state.get("turn"), "status": state.get("status")}))
+            plan = state.get("plan")
+            asks = [{"ask": a.ask, "covered_by": a.covered_by or None} for a in plan.asks] if plan else []
+            self.say(json.dumps({"turn": state.get("turn"), "status": state.get("status"), "asks": asks}))
         else:
             raise UserError(f"unknown command {name}; /help lists them")
         return True

@@ -9,6 +9,7 @@ thread's last plan. Requests that are not workflows get their reply here unless 
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 import yaml
@@ -23,8 +24,11 @@ from biopipelines.llm.served import Served
 from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
+from biopipelines.nodes.offline.asks import known_ask_ids, load_asks
 from biopipelines.nodes.prompts import load_prompt, render_prompt
 from biopipelines.nodes.state import AgentState, RunContext
+
+log = logging.getLogger(__name__)
 
 NODE = "intent"
 ROLE = "intent"
@@ -33,9 +37,35 @@ EXPERT_INTENTS = {"explain", "statistics", "troubleshoot"}  # answered by a node
 
 
 @lru_cache(maxsize=1)
-def analysis_type_slugs() -> tuple[str, ...]:
+def _analysis_types() -> tuple[dict, ...]:
     data = yaml.safe_load((PACKAGE_ROOT / "library" / "analysis_types.yaml").read_text(encoding="utf-8"))
-    return tuple(t["slug"] for t in data["analysis_types"])
+    return tuple(data["analysis_types"])
+
+
+def analysis_type_slugs() -> tuple[str, ...]:
+    return tuple(t["slug"] for t in _analysis_types())
+
+
+def analysis_type_lines() -> str:
+    """The prompt's list of analysis types: slug, title, and whether a recipe serves it (the set is open)."""
+    return "\n".join(f"  {t['slug']}: {t['title']}" + ("" if t.get("recipe") else " (no recipe: answered as unsupported)")
+                     for t in _analysis_types())
+
+
+def ask_lines() -> str:
+    """The prompt's list of ask ids with their labels (nodes/offline/data/asks.yaml)."""
+    return "\n".join(f"  {kind.id}: {kind.label}" for kind, _ in load_asks())
+
+
+def merge_asks(model: list[str], offline: list[str]) -> list[str]:
+    """The union of the model's asks and the deterministic reading's, in vocabulary order. An id the vocabulary
+    does not know is dropped with a warning: a model's slip should cost that ask, not the answer."""
+    known = known_ask_ids()
+    unknown = [a for a in model if a not in known]
+    if unknown:
+        log.warning("intent: dropped unknown ask ids from the model's answer: %s", ", ".join(unknown))
+    wanted = set(model) | set(offline)
+    return [a for a in known if a in wanted]
 
 
 def check_intent(result: IntentResult) -> IntentResult:
@@ -48,6 +78,7 @@ def reconcile(model: IntentResult, offline: IntentResult, veto_confidence: float
     """Accept the model's answer unless a confident offline reading contradicts it.
 
     Entities the offline extractor found verbatim in the request win; the model fills only what it left empty.
+    Asks are the union of both readings (known ids only): a deliverable either one reads is worth checking.
     """
     check_intent(model)
     if offline.confidence >= veto_confidence and (model.intent, model.analysis_type) != (
@@ -61,7 +92,7 @@ def reconcile(model: IntentResult, offline: IntentResult, veto_confidence: float
     if offered & set(entities.tools_requested):
         entities = entities.model_copy(update={"tools_requested": [t for t in entities.tools_requested
                                                                    if t not in offered]})
-    return model.model_copy(update={"entities": entities})
+    return model.model_copy(update={"entities": entities, "asks": merge_asks(model.asks, offline.asks)})
 
 
 def _changes_something(entities: Entities) -> bool:
@@ -145,7 +176,7 @@ class IntentNode:
              deadline: float | None = None) -> Served:
         """The request's reading on the role's tiers, before it is tied to the thread's plan."""
         system = render_prompt(
-            "intent", analysis_types="\n".join(f"  {s}" for s in analysis_type_slugs()),
+            "intent", analysis_types=analysis_type_lines(), asks=ask_lines(),
             previous_plan=plan.model_dump_json(include={"recipe", "steps", "read_layout"}) if plan else "none")
         veto = self.deps.settings.profile.intent_veto_confidence
         messages = [SystemMessage(system), HumanMessage(request)]

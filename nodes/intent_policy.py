@@ -1,4 +1,5 @@
-"""The intent node's escalation policy (config/intent.yaml): which model chain serves the intent call.
+"""The intent node's escalation policy (config/intent.yaml): which model chain serves the intent call; the same
+file holds the offline classifier's open-set thresholds (`open_set`, read by nodes/offline/intent.py).
 
 The offline reading decides: a confident code task or simple question stays on the intent role's local model; a
 low-confidence or multi-step request goes to the cloud first when the profile allows it, and otherwise to the
@@ -63,9 +64,18 @@ class MultiStep(_Strict):
                    if part and ask.search(part.strip()))
 
 
+class OpenSetThresholds(_Strict):
+    """The offline classifier's "none of these" decision for a workflow request (nodes/offline/intent.py)."""
+
+    assay_points: float = Field(gt=0)
+    knn_only_similarity: float = Field(ge=-1, le=1)
+    tie_ratio: float = Field(gt=0, le=1)
+
+
 class IntentConfig(_Strict):
     escalation: EscalationThresholds
     multi_step: MultiStep
+    open_set: OpenSetThresholds
 
 
 def load_intent_config(path: Path = INTENT_CONFIG) -> IntentConfig:

@@ -27,9 +27,11 @@ NODE = "planner"
 ROLE = "planner"
 
 
-def asks_of(request: str, previous: WorkflowPlan | None) -> list[AskKind]:
-    """The request's asks; a follow-up keeps the asks of the workflow it changes."""
-    asked = {kind.id for kind in read_asks(request)} | {a.ask for a in (previous.asks if previous else [])}
+def asks_of(request: str, previous: WorkflowPlan | None, named: list[str] = ()) -> list[AskKind]:
+    """The request's asks: the deterministic reading, plus the known ids the intent model `named` (the union: a
+    deliverable either reads is checked); a follow-up keeps the asks of the workflow it changes."""
+    asked = ({kind.id for kind in read_asks(request)} | set(named)
+             | {a.ask for a in (previous.asks if previous else [])})
     return [kind for kind, _ in load_asks() if kind.id in asked]
 
 
@@ -97,8 +99,8 @@ class PlannerNode:
                 [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
                 check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
             plan = plans.for_advice(served.value)
-            plan = plan.model_copy(update={"asks": coverage(asks_of(state["request"], previous), plan, library)})
+            plan = plan.model_copy(update={"asks": coverage(asks_of(state["request"], previous, intent.asks), plan, library)})
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
             return {"status": "unsupported", "answer": str(exc), "routes": [route]}
-        return {"plan": plan, "routes": [served.route(NODE, started, state["turn"])]}
+        return {"plan": plan, "asks": plan.asks, "routes": [served.route(NODE, started, state["turn"])]}

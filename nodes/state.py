@@ -15,7 +15,7 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
 from biopipelines.core.schemas import (
-    CheckResult, ExpertAnswer, IntentResult, RouteEntry, SafetyVerdict, Status, Tier, WorkflowPlan,
+    AskCoverage, CheckResult, ExpertAnswer, IntentResult, RouteEntry, SafetyVerdict, Status, Tier, WorkflowPlan,
 )
 
 
@@ -38,6 +38,7 @@ class AgentState(InputState, total=False):
     expert: ExpertAnswer | None
     findings: list[str]
     status: Status | None
+    asks: list[AskCoverage]  # this turn's asks and the steps delivering them (the plan's; top level for Studio)
     answer: str
     routes: Annotated[list[RouteEntry], operator.add]
 
@@ -58,6 +59,7 @@ PER_TURN_RESET: dict = {
     "expert": None,
     "findings": [],
     "status": None,
+    "asks": [],
     "answer": "",
 }
 

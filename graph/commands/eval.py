@@ -1,4 +1,5 @@
-"""`biopipelines eval FILE.jsonl`: intent and analysis-type accuracy, tool recall and latency on a labelled set."""
+"""`biopipelines eval FILE.jsonl`: intent and analysis-type accuracy, tool recall and latency on a labelled set;
+with --generate also status accuracy, workflows of the wrong analysis and ask-coverage precision and recall."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from biopipelines.graph.commands.options import add_profile_option
 def add_parser(sub) -> None:
     p = sub.add_parser("eval", help="evaluate intent classification on a labelled JSONL file")
     p.add_argument("file", metavar="FILE", help="JSONL: one {\"query\", \"intent\"?, \"analysis_type\"?, "
-                   "\"tools\"?, \"status\"?, \"asks\"?, \"split\"?} per line")
+                   "\"tools\"?, \"status\"?, \"asks\"?, \"not_done\"?, \"split\"?} per line")
     p.add_argument("--generate", action="store_true",
                    help="also run the whole graph for workflow requests and report the validated rate (slow)")
     p.add_argument("--split", help="evaluate only the rows of this split (e.g. holdout)")
     p.add_argument("--limit", type=int, help="evaluate only the first N rows")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--sweep", metavar="KEY=V1,V2,...",
+                   help="calibrate an open-set threshold of config/intent.yaml (assay_points, knn_only_similarity, "
+                        "tie_ratio): the offline classifier's accuracy on the dev rows at each value")
     add_profile_option(p)
 
 
@@ -42,6 +46,12 @@ def _print_summary(name: str, s: dict) -> None:
               f"{f['wrong_analysis']}")
         for expected, got in f["status_confusion"].items():
             print(f"{'':>10}expected {expected:<20} got " + ", ".join(f"{k} x{v}" for k, v in sorted(got.items())))
+    if "asks" in s:
+        a = s["asks"]
+        print(f"{'':>8}  ask coverage (ask, covered?) precision {_pct(a['coverage_precision'])} recall "
+              f"{_pct(a['coverage_recall'])} (n={a['pairs_expected']} expected pairs, {a['rows']} rows expected "
+              f"validated/partial); ask extraction precision {_pct(a['extraction_precision'])} recall "
+              f"{_pct(a['extraction_recall'])}")
 
 
 def _print_confusion(confusion: dict[str, dict[str, int]]) -> None:
@@ -67,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         if not rows:
             raise InputError(f"{args.file}: no rows with split {args.split!r}")
     rows = rows[: args.limit] if args.limit else rows
+    if args.sweep:
+        return _run_sweep(args, settings, rows)
     evaluator = Evaluator(settings, generate=args.generate)
     evaluator.warm_up()
 
@@ -90,4 +102,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nmisses ({len(result['misses'])}):")
         for miss in result["misses"]:
             print(f"  [{miss['split'] or '-'}] {miss['query'][:90]!r}: got {miss['got']}, want {miss['expected']}")
+            if "asks" in miss:
+                print(f"      asks: got {miss['asks']['got']}, want {miss['asks']['expected']}")
+    return 0
+
+
+def _run_sweep(args: argparse.Namespace, settings, rows) -> int:
+    from biopipelines.graph.calibration import dev_rows, parse_sweep, sweep
+    from biopipelines.llm.factory import ModelFactory
+    from biopipelines.nodes.deps import NodeDeps
+
+    key, values = parse_sweep(args.sweep)
+    rows = dev_rows(rows, args.file)
+    result = sweep(rows, NodeDeps(settings=settings, models=ModelFactory(settings)).embeddings, key, values)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{key} on the {result['split']} split (n={result['n']}; intent n={result['intent_n']}, "
+          f"analysis type n={result['analysis_type_n']}); configured: {result['configured']}")
+    for point in result["points"]:
+        mark = "  <- configured" if point["value"] == result["configured"] else ""
+        print(f"  {point['value']:>7g}  intent {_pct(point['intent_accuracy'])}  analysis type "
+              f"{_pct(point['analysis_type_accuracy'])}{mark}")
     return 0

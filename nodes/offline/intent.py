@@ -20,6 +20,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from biopipelines.core.schemas import Entities, IntentName, IntentResult
+from biopipelines.nodes.offline.asks import read_asks
 from biopipelines.nodes.offline.entities import EntityExtractor
 from biopipelines.nodes.offline.exemplar_knn import ExemplarIndex, embed_query
 from biopipelines.nodes.offline.intent_patterns import SECONDARY_WEIGHT, PatternEvidence, PatternScorer
@@ -38,8 +39,12 @@ ASSAY_AWARE_INTENTS = frozenset({"explain", "statistics", "data_search", "valida
 
 @dataclass(frozen=True)
 class Calibration:
-    """The constants of the log-linear combination (see the module docstring)."""
+    """The constants of the log-linear combination (see the module docstring). The open-set thresholds (the first
+    three) come from config/intent.yaml `open_set`: `Calibration.from_config()`."""
 
+    assay_points: float  # pattern evidence that names an assay (a marker word or a tool implying one)
+    knn_only_similarity: float  # a workflow request without such words needs an exemplar this close
+    tie_ratio: float  # second type's probability / first's above which the request is ambiguous
     pattern_scale: float = 1.0
     knn_scale: float = 12.0
     unknown_prior: float = 1.5  # pattern points "unknown" starts with: no evidence at all means unknown
@@ -47,11 +52,20 @@ class Calibration:
     # analysis type
     type_pattern_scale: float = 0.9
     type_knn_scale: float = 5.0
-    assay_points: float = 2.0  # pattern evidence that names an assay (a marker word or a tool implying one)
-    knn_only_similarity: float = 0.55  # a workflow request without such words needs an exemplar this close
     assay_hint: float = 3.0  # generate_workflow evidence when the text names an assay (score >= assay_points)
     design_hint: float = 2.0  # generate_workflow evidence when it states samples, conditions or input paths
-    tie_ratio: float = 0.6  # second type's probability / first's above which the request is ambiguous
+    # "Estimate FST between ...", "Compute polygenic scores ...": statistics evidence no stronger than the bare
+    # computing verb (intents.yaml, weight 3) over a text naming an assay by a marker word (assays.yaml, 5+) is the
+    # request's verb, not a statistics question; a real one scores higher (power, FDR, replicates, depth needed)
+    bare_verb_points: float = 3.0
+    assay_marker_points: float = 5.0
+
+    @classmethod
+    def from_config(cls, **overrides: float) -> "Calibration":
+        """The open-set thresholds of config/intent.yaml, with `overrides` (a calibration sweep) on top."""
+        from biopipelines.nodes.intent_policy import load_intent_config
+
+        return cls(**{**load_intent_config().open_set.model_dump(), **overrides})
 
 
 def _softmax(logits: dict[str, float]) -> dict[str, float]:
@@ -68,7 +82,7 @@ class OfflineIntentClassifier:
     def __init__(self, embeddings: Embeddings | None, lexicon: Lexicon | None = None,
                  calibration: Calibration | None = None) -> None:
         self._lex = lexicon or load_lexicon()
-        self._cal = calibration or Calibration()
+        self._cal = calibration or Calibration.from_config()
         self._extractor = EntityExtractor(self._lex)
         self._patterns = PatternScorer(self._lex, ToolMatcher(self._lex.tools))
         self._embeddings = embeddings
@@ -98,6 +112,7 @@ class OfflineIntentClassifier:
             analysis_type=analysis_type,
             confidence=round(min(max(confidence, 0.0), 1.0), 4),
             entities=entities,
+            asks=[kind.id for kind in read_asks(text)] if intent in WORKFLOW_INTENTS else [],
             needs_clarification=question is not None,
             clarifying_question=question,
         )
@@ -107,8 +122,11 @@ class OfflineIntentClassifier:
         cal = self._cal
         points = {name: evidence.intents.get(name, 0.0) for name in INTENTS}
         hints: list[float] = []
-        if max(evidence.analysis_types.values(), default=0.0) >= cal.assay_points:
+        assay = max(evidence.analysis_types.values(), default=0.0)
+        if assay >= cal.assay_points:
             hints.append(cal.assay_hint)
+        if assay >= cal.assay_marker_points and 0.0 < points["statistics"] <= cal.bare_verb_points:
+            points["statistics"] = 0.0  # the computing verb asks for the named analysis (see Calibration)
         if entities.input_paths or entities.sample_count or len(entities.conditions) >= 2:
             hints.append(cal.design_hint)
         if hints:

@@ -15,5 +15,6 @@ def test_quickstart_notebook_executes(tmp_path, monkeypatch):
     outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "validated after" in outputs
     assert "rule all" in outputs
+    assert "status: partial" in outputs and "NOT DONE  motif enrichment" in outputs  # the asks cell
     table = [o for c in nb.cells for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
     assert table and "| safety_in | offline |" in table[0]["data"]["text/markdown"]

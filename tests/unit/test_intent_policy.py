@@ -103,6 +103,9 @@ def test_the_node_sends_an_unsure_request_to_the_strongest_local_model() -> None
     (INTENT_CONFIG.read_text().replace("min_asks: 2", "min_asks: 2\n  colour: blue"), "multi_step.colour"),
     (INTENT_CONFIG.read_text().replace("code_intents: [generate_workflow", "code_intents: [make_tea"),
      "escalation.code_intents.0"),
+    (INTENT_CONFIG.read_text().replace("knn_only_similarity: 0.55", "knn_only_similarity: 1.5"),
+     "open_set.knn_only_similarity"),
+    (INTENT_CONFIG.read_text().replace("tie_ratio: 0.6", "tie_ratio: high"), "open_set.tie_ratio"),
 ])
 def test_bad_config_names_file_key_and_problem(tmp_path, text: str, problem: str) -> None:
     path = tmp_path / "intent.yaml"

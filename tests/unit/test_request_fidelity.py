@@ -114,3 +114,15 @@ def test_report_json_lists_each_ask_and_its_steps(graph):
     assert report["status"] == "partial" and exit_code(report["status"]) == 5
     by_ask = {a["ask"]: a["covered_by"] for a in report["asks"]}
     assert by_ask["differential_expression"] and by_ask["gene_set_enrichment"] is None
+
+
+HOLDOUT_ASK_MISS = ("holdout, measured once and not tuned on: recall 0.75 (15 of 20 pairs): 'test for differences "
+                    "between' is not read as differential expression, the polished-genome row is the wrong analysis, "
+                    "and one DE request gets a clarifying question; the issue's bar is 0.9")
+
+
+@pytest.mark.parametrize("split", ["dev", pytest.param("holdout", marks=pytest.mark.xfail(strict=True,
+                                                                                         reason=HOLDOUT_ASK_MISS))])
+def test_ask_coverage_precision_and_recall(field_report, split):
+    asks = field_report["splits"][split]["asks"]
+    assert asks["coverage_precision"] >= 0.9 and asks["coverage_recall"] >= 0.9, asks
