@@ -103,26 +103,28 @@ def lint_module(folder: Path, seen_ids: dict[str, str] | None = None) -> list[st
     return problems
 
 
-def _test_problems(folder: Path, tested: set[str]) -> list[str]:
-    """A module whose tool Debian packages must be run by an execution test (tests/modules/)."""
+def _test_problems(folder: Path) -> list[str]:
+    """A module whose tool Debian packages must carry an execution test beside it (test/check.py, as nf-core lint
+    checks that a module has its tests), run for real by tests/modules/."""
     try:
         module = parse_model(ModuleSpec, read_yaml(folder / "meta.yaml"), folder / "meta.yaml")
     except CatalogueError:
         return []  # already reported by lint_module
-    if module.debian and module.id not in tested:
+    if module.debian and not (folder / "test" / "check.py").is_file():
         return [f"{folder}: {module.id} runs Debian-packaged tools ({', '.join(d.package for d in module.debian)}) "
-                "but no execution test runs it"]
+                "but no execution test runs it (test/check.py is missing)"]
     return []
 
 
-def lint_catalogue(root: Path | str | None = None, tested: set[str] | None = None) -> list[str]:
-    """Problems in every module folder under root/modules (default: this package's catalogue). With `tested`
-    (the module ids the execution tests run), a Debian-packaged module without an execution test is a problem too."""
+def lint_catalogue(root: Path | str | None = None, execution_tests: bool = False) -> list[str]:
+    """Problems in every module folder under root/modules (default: this package's catalogue). With
+    `execution_tests` (a source checkout: the wheel does not ship test/ folders), a Debian-packaged module without
+    test/check.py is a problem too."""
     modules = Path(root or LIBRARY_ROOT) / "modules"
     seen: dict[str, str] = {}
     problems = []
     for folder in sorted(p for p in modules.iterdir() if p.is_dir()):
         problems += lint_module(folder, seen)
-        if tested is not None:
-            problems += _test_problems(folder, tested)
+        if execution_tests:
+            problems += _test_problems(folder)
     return problems

@@ -142,9 +142,8 @@ class RunOnce:
         assert run.code == 0, failure_report(run)
         return run
 
-    def check(self, checks: dict[str, tuple[str, Callable[[Run], None]]], module: str) -> None:
-        """Run the workflow `checks` names for `module` and check the module's output there."""
-        workflow, check = checks[module]
+    def check(self, module: str, workflow: str, check: Callable[[Run], None]) -> None:
+        """Run `workflow` (the one `module`'s test/check.py names) and check the module's output there."""
         run = self(workflow)
         assert module in run.modules, f"{workflow} does not run {module}"
         check(run)

@@ -6,6 +6,10 @@
 - ChIP-seq reads: a ChIP sample enriched around a known summit (PEAK) and a flat input control.
 Reads are simulated here (the wgsim idea: uniform fragments, 0.1% substitution errors) because Debian's wgsim
 package is not available on every release; the reads are plain FASTQ, gzip-compressed.
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ runs most workflows on its genome
+(the other synthetic_*.py files build on it), and several modules' checks (library/modules/<id>/test/check.py)
+compare their outputs with its planted truth.
 """
 
 from __future__ import annotations

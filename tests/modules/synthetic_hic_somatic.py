@@ -7,6 +7,10 @@ Each mate is a 75 bp read whose 5' end is the ligation side's position, as in a 
 
 Somatic: a tumour and its matched normal from the same (SNV-carrying) genome; the tumour also carries a
 heterozygous somatic SNV (SOMATIC_SNV) the normal lacks.
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (hic_somatic.py) runs
+workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
+with its planted truth.
 """
 
 from __future__ import annotations

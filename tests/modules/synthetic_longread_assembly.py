@@ -6,6 +6,10 @@
   codons with no in-frame stop, TAA) on both strands, so gene finders have something true to find, and
   a small Prokka protein database that names them;
 - Illumina-like paired reads (synthetic.py's simulator) and long reads of that bacterium for the assemblers.
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (longread_assembly.py) runs
+workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
+with its planted truth.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Three random "genomes" of 40 kb with different GC content (35%, 50%, 65%: the composition signal binners use) are
 sequenced in two samples at different, sample-specific depths (the coverage signal), plus an 800 bp element that only the contig filter should remove. Reads are simulated like
 tests/modules/synthetic.py (uniform fragments, 0.1% substitution errors, 75 bp paired reads, gzip FASTQ).
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (metagenome_assembly.py) runs
+workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
+with its planted truth.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ Read names carry their origin (`host_...`, `mic<taxid>_...`) so host removal can
 Amplicons: four 16S-like variants (two pairs of close relatives) between 515F/806R primer sites, sequenced as
 overlapping 2x200 pairs with quality-dependent substitution errors in known per-sample proportions, plus a
 chimera of variants A and C; a SINTAX reference with the planted taxonomy of the four variants.
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (metagenomics.py) runs
+workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
+with its planted truth.
 """
 
 from __future__ import annotations

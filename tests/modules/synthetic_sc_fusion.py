@@ -6,6 +6,10 @@
   drawn from the ambient mix of all genes);
 - RNA-seq reads of every toy transcript plus reads of a fusion transcript: exon 1 of FUSION_5P joined to exon 2 of
   FUSION_3P (on another chromosome), so the breakpoint is known exactly.
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (sc_fusion.py) runs
+workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
+with its planted truth.
 """
 
 from __future__ import annotations

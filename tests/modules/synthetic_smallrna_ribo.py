@@ -11,6 +11,10 @@ every fourth gene on the minus strand); 28-30 nt footprints whose P-site (12 nt 
 sits in frame 0 of the CDS for 80% of reads (10% each in frames 1 and 2), with an initiation peak at the start
 codon, followed by the Ingolia-protocol linker; plus rRNA fragments from a separate rRNA FASTA. GENE_UP has FOLD
 times more footprints in treated.
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (smallrna_ribo.py) runs
+workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
+with its planted truth.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@
   adapter (Trim Galore must remove it); and Bismark-format coverage files (chr, start, end, %, methylated,
   unmethylated) of the genome's CpGs where the planted DMR is highly methylated in control samples and barely in
   treated ones, over a shared background.
+
+A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (splice_methyl.py) runs
+workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
+with its planted truth.
 """
 
 from __future__ import annotations

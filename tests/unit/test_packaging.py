@@ -42,6 +42,17 @@ def test_config_and_domain_data_ship_as_package_data():
     assert "knowledge/*.md" in data["biopipelines.rag"]
 
 
+def test_module_tests_are_not_shipped():
+    """library/modules/<id>/test/ imports tests.*, which the wheel lacks: no package-data glob may reach it
+    (setuptools ships the files a glob matches, as Path.glob finds them)."""
+    library = REPO / "library"
+    patterns = SETUPTOOLS["package-data"]["biopipelines.library"]
+    shipped = {path for pattern in patterns for path in library.glob(pattern) if path.is_file()}
+    module_tests = set(library.glob("modules/*/test/*.py"))
+    assert module_tests and not shipped & module_tests
+    assert (library / "modules/fastp/meta.yaml") in shipped  # the module's own files still ship
+
+
 def test_major_versions_are_bounded_for_the_clients_that_drift():
     bounded = ("openai", "langchain-core", "langchain-openai", "langchain-community", "langgraph",
                "httpx", "snakemake", "sentence-transformers", "torch")

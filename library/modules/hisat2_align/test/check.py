@@ -1,0 +1,18 @@
+"""HISAT2 aligns over 95% of the synthetic RNA-seq reads.
+
+Run on the `rnaseq_hisat2_edger` workflow (tests/modules/workflows/core.py)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.modules.harness import Run
+from tests.modules.readers import mapped_fraction
+
+WORKFLOW = "rnaseq_hisat2_edger"
+
+
+def check(run: Run) -> None:
+    summary = run.path("results/hisat2_align/control_1.summary.txt").read_text()
+    assert float(re.search(r"([\d.]+)% overall alignment rate", summary).group(1)) > 95
+    assert mapped_fraction(run.path("results/hisat2_align/control_1.bam")) > 0.95
