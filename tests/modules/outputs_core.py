@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.modules import synthetic as syn
 from tests.modules.harness import Run
-from tests.modules.readers import table, vcf_records
+from tests.modules.readers import strongest_peak, table, vcf_records
 
 
 def snv_genotypes(path) -> list[str]:
@@ -29,3 +31,10 @@ def top_de_gene(run: Run, module: str) -> dict[str, str]:
     rows = table(run.path(f"results/{module}/de_results.tsv"))
     assert len(rows) == syn.GENES
     return rows[0]
+
+
+def assert_strongest_peak_on_planted_site(bed: Path) -> None:
+    """MACS3's strongest peak (ChIP or ATAC mode) covers the planted site, within 300 bp."""
+    best = strongest_peak(bed)
+    contig, summit = syn.PEAK
+    assert best[0] == contig and int(best[1]) - 300 < summit < int(best[2]) + 300

@@ -57,3 +57,11 @@ def check_short_read_assembly(run: Run, path: str) -> None:
     assert lengths[0] >= 0.5 * lra.BACTERIUM_LENGTH, lengths  # random sequence: few or no repeats to break it
     identity, covered = identity_to_bacterium(run.path(path), run.root)
     assert identity > 0.999 and covered > 0.97 * lra.BACTERIUM_LENGTH, (identity, covered)
+
+
+def assert_planted_deletion_called(path: Path) -> None:
+    """The planted homozygous deletion is called within 50 bp of both ends (cuteSV and Sniffles alike)."""
+    pos, stop, genotype = planted_deletion_call(path)
+    contig, start, end = syn.DELETION
+    assert abs(pos - start) < 50 and abs(stop - end) < 50, (pos, stop)
+    assert genotype == "1/1"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 
 
@@ -47,3 +48,15 @@ def tsv(path) -> list[dict[str, str]]:
 def fastq_count(path) -> int:
     with gzip.open(path, "rt") as handle:
         return sum(1 for _ in handle) // 4
+
+
+def overall_alignment_rate(log) -> float:
+    """The percentage in a Bowtie2 or HISAT2 summary's "overall alignment rate" line."""
+    return float(re.search(r"([\d.]+)% overall alignment rate", log.read_text()).group(1))
+
+
+def strongest_peak(bed) -> list[str]:
+    """The narrowPeak record with the highest -log10 q-value (column 9); fails when no peak was called."""
+    peaks = [line.split("\t") for line in bed.read_text().splitlines()]
+    assert peaks, "no peak called"
+    return max(peaks, key=lambda p: float(p[8]))
