@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING, Mapping
 
 from biopipelines.core.model_catalogue import ModelCatalogue, Price, default_catalogue
 from biopipelines.core.schemas import Tier
 from biopipelines.core.settings import EndpointConfig, Settings, StructuredMethod
 from biopipelines.llm.endpoint_guard import EndpointGuard
+
+if TYPE_CHECKING:  # a type only: importing language_models pulls LangChain's tracers, half a second of a cold CLI
+    from langchain_core.language_models import BaseChatModel
 
 LOCAL_PLACEHOLDER_KEY = "not-needed"  # vLLM and llama.cpp accept any key unless started with --api-key
 

@@ -13,7 +13,6 @@ from typing import Any, Callable
 
 from langchain_core.messages import AIMessage
 from langchain_core.runnables import Runnable, RunnableLambda
-from langchain_openai.chat_models.base import BaseChatOpenAI
 from pydantic import BaseModel, ValidationError
 
 from biopipelines.llm.factory import TierModel
@@ -42,6 +41,9 @@ def _with_response_format(tm: TierModel, response_format: dict) -> Runnable:
     As a typed argument, the openai client walks the whole schema against its type hints on every call (1-2 ms
     for IntentResult, on the critical path of every structured call); in the body it is serialised as it is.
     Other chat models (injected fakes, other providers) take the typed argument."""
+    # Imported here: the offline tier never gets this far, and langchain_openai costs a cold CLI about a second.
+    from langchain_openai.chat_models.base import BaseChatOpenAI
+
     if not isinstance(tm.chat, BaseChatOpenAI):
         return tm.chat.bind(response_format=response_format)
     return tm.chat.bind(extra_body={**(tm.chat.extra_body or {}), "response_format": response_format})

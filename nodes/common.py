@@ -3,16 +3,16 @@ draft."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
-from typing import Any, Callable, Hashable
 
 from langchain_core.messages import BaseMessage, HumanMessage
 from langgraph.runtime import Runtime
 
 from biopipelines.core.schemas import SafetyVerdict
+from biopipelines.nodes.memo import Memo
 from biopipelines.nodes.state import AgentState, RunContext
+
+__all__ = ["Memo", "NO_RUNTIME", "format_draft", "last_user_text", "message_text", "now", "refusal"]
 
 
 def message_text(message: BaseMessage | dict) -> str:
@@ -37,28 +37,6 @@ NO_RUNTIME: Runtime[RunContext] = Runtime()
 
 def now() -> float:
     return time.perf_counter()
-
-
-class Memo:
-    """A small thread-safe LRU memo for pure, per-process results (a rendered draft, a module's README facts):
-    requests for the same plan or module then skip the YAML work. Values must be treated as read-only."""
-
-    def __init__(self, size: int = 64) -> None:
-        self._size = size
-        self._data: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = make()  # outside the lock: two threads may both compute a miss, and get equal values
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-        return value
 
 
 DRAFT_PROMPT_CHARS = 12_000  # about 4k tokens: leaves room for the answer in an 8k-context local model

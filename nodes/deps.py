@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from biopipelines.core.schemas import CheckResult
 from biopipelines.core.settings import Settings, load_settings
 from biopipelines.llm.factory import ModelFactory, TierModel
-from biopipelines.nodes.common import Memo
-from biopipelines.nodes.state import RunContext
+from biopipelines.nodes.memo import Memo
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from biopipelines.core.schemas import WorkflowPlan
     from biopipelines.library import Library
     from biopipelines.nodes.offline.intent import OfflineIntentClassifier
+    from biopipelines.nodes.state import RunContext  # a type only: state imports LangGraph's message reducer
     from biopipelines.rag.retriever import Retriever
 
 Validate = Callable[[dict[str, str], float], list[CheckResult]]

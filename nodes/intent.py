@@ -16,7 +16,7 @@ import yaml
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from biopipelines.core.schemas import Entities, IntentResult, WorkflowPlan
+from biopipelines.core.schemas import IntentResult, WorkflowPlan
 from biopipelines.core.settings import PACKAGE_ROOT
 from biopipelines.llm.chain import call_structured
 from biopipelines.llm.factory import TierModel
@@ -25,13 +25,13 @@ from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
 from biopipelines.nodes.offline.asks import known_ask_ids, load_asks
+from biopipelines.nodes.intent_reading import ROLE, resolve_follow_up
 from biopipelines.nodes.prompts import load_prompt, render_prompt
 from biopipelines.nodes.state import AgentState, RunContext
 
 log = logging.getLogger(__name__)
 
 NODE = "intent"
-ROLE = "intent"
 WORKFLOW_INTENTS = {"generate_workflow", "modify_workflow"}
 EXPERT_INTENTS = {"explain", "statistics", "troubleshoot"}  # answered by a node that reads cards
 
@@ -93,35 +93,6 @@ def reconcile(model: IntentResult, offline: IntentResult, veto_confidence: float
         entities = entities.model_copy(update={"tools_requested": [t for t in entities.tools_requested
                                                                    if t not in offered]})
     return model.model_copy(update={"entities": entities, "asks": merge_asks(model.asks, offline.asks)})
-
-
-def _changes_something(entities: Entities) -> bool:
-    """Does the request carry a detail a follow-up could change (a tool, the layout, the conditions...)?
-
-    An organism alone does not count: "analyze my zebrafish data" is more likely new data than a change of the plan.
-    """
-    return bool(entities.tools_requested or entities.tools_excluded or entities.tool_choices or entities.read_layout
-                or entities.strandedness or entities.conditions)
-
-
-def resolve_follow_up(result: IntentResult, plan: WorkflowPlan | None) -> IntentResult:
-    """Tie a follow-up to the thread's last plan ("that workflow", "make it single-end").
-
-    Without a plan a modification is a new request. With one, a modification that names no assay (or names the
-    plan's own) modifies that plan, so no clarifying question is needed; a workflow request that names no assay but
-    changes a detail ("now compare treated against control") is read as a modification too.
-    """
-    if plan is None:
-        if result.intent == "modify_workflow":
-            return result.model_copy(update={"intent": "generate_workflow"})
-        return result
-    vague_request = (result.intent == "generate_workflow" and result.analysis_type is None
-                     and _changes_something(result.entities))
-    if result.intent == "modify_workflow" or vague_request:
-        if result.analysis_type in (None, plan.recipe):
-            return result.model_copy(update={"intent": "modify_workflow", "analysis_type": plan.recipe,
-                                             "needs_clarification": False, "clarifying_question": None})
-    return result
 
 
 def reply_for(result: IntentResult) -> dict:

