@@ -12,20 +12,22 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+
 import yaml
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from biopipelines.core.schemas import IntentResult, WorkflowPlan
 from biopipelines.core.settings import PACKAGE_ROOT
+from biopipelines.library import load_library
 from biopipelines.llm.chain import call_structured
 from biopipelines.llm.factory import TierModel
 from biopipelines.llm.served import Served
 from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
-from biopipelines.nodes.offline.asks import known_ask_ids, load_asks
 from biopipelines.nodes.intent_reading import ROLE, resolve_follow_up
+from biopipelines.nodes.offline.asks import known_ask_ids, load_asks
 from biopipelines.nodes.prompts import load_prompt, render_prompt
 from biopipelines.nodes.state import AgentState, RunContext
 
@@ -36,22 +38,18 @@ WORKFLOW_INTENTS = {"generate_workflow", "modify_workflow"}
 EXPERT_INTENTS = {"explain", "statistics", "troubleshoot"}  # answered by a node that reads cards
 
 
-@lru_cache(maxsize=1)
-def _analysis_types() -> tuple[dict, ...]:
-    data = yaml.safe_load((PACKAGE_ROOT / "library" / "analysis_types.yaml").read_text(encoding="utf-8"))
-    return tuple(data["analysis_types"])
-
-
 def analysis_type_slugs() -> tuple[str, ...]:
-    return tuple(t["slug"] for t in _analysis_types())
+    return tuple(load_library().analysis_types)
 
 
+@lru_cache(maxsize=1)
 def analysis_type_lines() -> str:
     """The prompt's list of analysis types: slug, title, and whether a recipe serves it (the set is open)."""
-    return "\n".join(f"  {t['slug']}: {t['title']}" + ("" if t.get("recipe") else " (no recipe: answered as unsupported)")
-                     for t in _analysis_types())
+    return "\n".join(f"  {t.slug}: {t.title}" + ("" if t.recipe else " (no recipe: answered as unsupported)")
+                     for t in load_library().analysis_types.values())
 
 
+@lru_cache(maxsize=1)
 def ask_lines() -> str:
     """The prompt's list of ask ids with their labels (nodes/offline/data/asks.yaml)."""
     return "\n".join(f"  {kind.id}: {kind.label}" for kind, _ in load_asks())
