@@ -291,6 +291,9 @@ class RegisteredTool(Strict):
     aliases: list[str] = Field(min_length=1)
     case_sensitive: bool = False
     implies: dict[str, float] = Field(default_factory=dict)
+    # ask ids (nodes/offline/data/asks.yaml) this tool delivers: a request naming a tool the library lacks asks for
+    # that deliverable ("annotated with VEP"), which the planner reports as not done instead of refusing the plan
+    delivers: list[str] = Field(default_factory=list)
 
 
 class ToolRegistry(Strict):

@@ -17,6 +17,7 @@ from biopipelines.llm.chain import call_structured
 from biopipelines.llm.served import offline_route
 from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
+from biopipelines.nodes.library_links.deliverable_tools import set_aside
 from biopipelines.nodes.library_links.tool_lookup import resolve_requested
 from biopipelines.nodes.offline.asks import AskKind, coverage, load_asks, read_asks
 from biopipelines.nodes.prompts import render_prompt
@@ -27,10 +28,12 @@ NODE = "planner"
 ROLE = "planner"
 
 
-def asks_of(request: str, previous: WorkflowPlan | None, named: list[str] = ()) -> list[AskKind]:
-    """The request's asks: the deterministic reading, plus the known ids the intent model `named` (the union: a
+def asks_of(request: str, previous: WorkflowPlan | None, intent: IntentResult,
+            analysis_type: str) -> list[AskKind]:
+    """The request's asks: the deterministic reading, plus the known ids the intent model named (the union: a
     deliverable either reads is checked); a follow-up keeps the asks of the workflow it changes."""
-    asked = ({kind.id for kind in read_asks(request)} | set(named)
+    read = read_asks(request, analysis_type, intent.entities.conditions)
+    asked = ({kind.id for kind in read} | set(intent.asks)
              | {a.ask for a in (previous.asks if previous else [])})
     return [kind for kind, _ in load_asks() if kind.id in asked]
 
@@ -81,8 +84,10 @@ class PlannerNode:
         library = self.deps.library
         # A tool the library does not have ("something like Cell Ranger") maps to the module doing the same job,
         # with a plan note saying so; the retriever loads only when such a name occurs.
-        looked = resolve_requested(intent.entities.tools_requested, library, lambda: self.deps.retriever)
-        intent = intent.model_copy(update={"entities": intent.entities.model_copy(
+        # A tool that stands for a deliverable the library cannot make ("annotated with VEP") becomes that ask.
+        kept, tool_asks, aside = set_aside(intent.entities.tools_requested, library)
+        looked = resolve_requested(kept, library, lambda: self.deps.retriever)
+        intent = intent.model_copy(update={"asks": [*intent.asks, *tool_asks], "entities": intent.entities.model_copy(
             update={"tools_requested": looked.tools_requested})})
         try:
             if not library.has_recipe(analysis_type):
@@ -91,7 +96,8 @@ class PlannerNode:
                                    steps=library.describe_recipe(analysis_type),
                                    entities=intent.entities.model_dump_json(exclude_defaults=True))
 
-            plans = AdvisedPlans(self.deps, analysis_type, intent.entities, previous, looked.notes, self.deps.beside)
+            plans = AdvisedPlans(self.deps, analysis_type, intent.entities, previous, looked.notes + aside,
+                                 self.deps.beside)
             # A ValueError (UnsupportedAnalysis is one) from the check rejects the model's advice and sends the call
             # down the chain.
             served = call_structured(
@@ -99,7 +105,8 @@ class PlannerNode:
                 [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
                 check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
             plan = plans.for_advice(served.value)
-            plan = plan.model_copy(update={"asks": coverage(asks_of(state["request"], previous, intent.asks), plan, library)})
+            asks = asks_of(state["request"], previous, intent, analysis_type)
+            plan = plan.model_copy(update={"asks": coverage(asks, plan, library)})
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")
             return {"status": "unsupported", "answer": str(exc), "routes": [route]}

@@ -31,22 +31,47 @@ class AskKind(BaseModel):
     todo: str | None = None
 
 
+class ContrastRule(BaseModel):
+    """A two-group design asks for the assay's own comparison (see asks.yaml)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    re: str
+    implies: dict[str, str]  # analysis type -> ask id
+
+
 class AskVocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    contrast: ContrastRule
     asks: list[AskKind]
 
 
 @lru_cache(maxsize=1)
-def load_asks() -> tuple[tuple[AskKind, re.Pattern[str]], ...]:
+def load_vocabulary() -> AskVocabulary:
     vocabulary = AskVocabulary.model_validate(read_yaml(ASKS_FILE))
-    return tuple((kind, re.compile(kind.re)) for kind in vocabulary.asks)
+    unknown = set(vocabulary.contrast.implies.values()) - {kind.id for kind in vocabulary.asks}
+    if unknown:
+        raise ValueError(f"{ASKS_FILE.name}: contrast implies unknown ask ids: {sorted(unknown)}")
+    return vocabulary
 
 
-def read_asks(request: str) -> list[AskKind]:
-    """The asks the request names, in vocabulary order."""
+@lru_cache(maxsize=1)
+def load_asks() -> tuple[tuple[AskKind, re.Pattern[str]], ...]:
+    return tuple((kind, re.compile(kind.re)) for kind in load_vocabulary().asks)
+
+
+@lru_cache(maxsize=1)
+def _contrast_pattern() -> re.Pattern[str]:
+    return re.compile(load_vocabulary().contrast.re)
+
+
+def read_asks(request: str, analysis_type: str | None = None, conditions: list[str] = ()) -> list[AskKind]:
+    """The asks the request names, in vocabulary order; with the `analysis_type`, also the comparison that a
+    two-group design implies for it (two `conditions` read from the request, or contrast wording)."""
     text = normalise(request)
-    return [kind for kind, pattern in load_asks() if pattern.search(text)]
+    implied = load_vocabulary().contrast.implies.get(analysis_type or "")
+    compared = implied is not None and (len(conditions) >= 2 or bool(_contrast_pattern().search(text)))
+    return [kind for kind, pattern in load_asks() if pattern.search(text) or (compared and kind.id == implied)]
 
 
 def known_ask_ids() -> tuple[str, ...]:

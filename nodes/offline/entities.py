@@ -229,6 +229,9 @@ class EntityExtractor:
         accessions, acc_spans = self._accessions(masked)
         masked = _mask(masked, acc_spans)
         organism, build = self._organism(masked)
+        # an organism named like a tool ("Atlantic salmon") is no request for the tool
+        masked = _mask(masked, [(m.start(), m.end()) for m in self._organism_re.finditer(masked)
+                                if self._organism_keys[m.lastgroup or ""][1] is None])
         requested, excluded = self._tools.classify(masked)
         choices = self._tools.choices(masked, requested)
         offered = {tool for choice in choices for option in choice for tool in option.split("+")}

@@ -20,6 +20,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from biopipelines.core.schemas import Entities, IntentName, IntentResult
+from biopipelines.nodes.offline.add_ons import defer_add_ons
 from biopipelines.nodes.offline.asks import read_asks
 from biopipelines.nodes.offline.entities import EntityExtractor
 from biopipelines.nodes.offline.exemplar_knn import ExemplarIndex, embed_query
@@ -112,7 +113,8 @@ class OfflineIntentClassifier:
             analysis_type=analysis_type,
             confidence=round(min(max(confidence, 0.0), 1.0), 4),
             entities=entities,
-            asks=[kind.id for kind in read_asks(text)] if intent in WORKFLOW_INTENTS else [],
+            asks=([kind.id for kind in read_asks(text, analysis_type, entities.conditions)]
+                  if intent in WORKFLOW_INTENTS else []),
             needs_clarification=question is not None,
             clarifying_question=question,
         )
@@ -168,6 +170,8 @@ class OfflineIntentClassifier:
         cal = self._cal
         slugs = self._lex.analysis_types
         points = {s: evidence.analysis_types.get(s, 0.0) for s in slugs}
+        asked = {kind.id for kind in read_asks(evidence.normalised)}
+        points = defer_add_ons(points, evidence.normalised, asked)
         named = max(points.values()) >= cal.assay_points
         logits = {s: cal.type_pattern_scale * points[s] for s in slugs}
         if intent in WORKFLOW_INTENTS and query is not None and self._type_knn is not None:
