@@ -59,9 +59,9 @@ def config_readme(templates: jinja2.Environment, notes_text: str, title: str, co
             sections.append({"key": key, "title": f"{module.tool} (rule `{key}`)", "intro": module.description,
                              "rows": _rows(values, section_notes)})
         else:
+            key_notes = type_notes if key == "reference" else notes["sections"].get(key, {})
             sections.append({"key": key, "title": SECTIONS.get(key, key).split(":")[0],
-                             "intro": SECTIONS.get(key, ""),
-                             "rows": _rows(values, type_notes if key == "reference" else notes["sections"].get(key, {}))})
+                             "intro": SECTIONS.get(key, ""), "rows": _rows(values, key_notes)})
     return templates.get_template("snakemake/config_README.md.j2").render(
         title=title, samples_path=config.get("samples", "config/samples.tsv"),
         columns=[(c, _cell(notes["columns"].get(c, ""))) for c in columns],
@@ -71,8 +71,9 @@ def config_readme(templates: jinja2.Environment, notes_text: str, title: str, co
 def catalog_files(templates: jinja2.Environment, title: str, modules: list[ModuleSpec],
                   year: int | None = None) -> dict[str, str]:
     """The catalog settings file, the MIT LICENSE and the report's workflow description."""
+    catalog = templates.get_template("snakemake/snakemake-workflow-catalog.yml.j2")
     return {
-        ".snakemake-workflow-catalog.yml": templates.get_template("snakemake/snakemake-workflow-catalog.yml.j2").render(),
+        ".snakemake-workflow-catalog.yml": catalog.render(),
         "LICENSE": templates.get_template("snakemake/LICENSE.j2").render(
             year=year or datetime.date.today().year, holder=LICENSE_HOLDER),
         "workflow/report/workflow.rst": templates.get_template("snakemake/workflow.rst.j2").render(

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING
 from biopipelines.core.schemas import WorkflowPlan
 from biopipelines.library.errors import CatalogueError
 from biopipelines.library.models import ModuleSpec, Port
-from biopipelines.library.render.catalog_files import caption_name, caption_rst, catalog_files, config_readme, report_category
+from biopipelines.library.render.catalog_files import (caption_name, caption_rst, catalog_files, config_readme,
+                                                       report_category)
 from biopipelines.library.render.config_files import config_schema, config_yaml, samples_schema, samples_tsv, test_dataset
 from biopipelines.library.render.snakemake_io import input_expr, log_expr, output_expr, py_str, target_expr
 from biopipelines.library.wiring import Wiring
 
 if TYPE_CHECKING:
     from biopipelines.library.catalogue import Library
+
+CONFIG_NOTES = "templates/snakemake/config_notes.yaml"  # texts of config/README.md beyond the module metadata
 
 
 def full_config(plan: WorkflowPlan, modules: list[ModuleSpec]) -> dict:
@@ -108,8 +111,8 @@ class SnakemakeRenderer:
             "workflow/schemas/samples.schema.yaml": samples_schema(self.columns),
             "config/config.yaml": config_yaml(config, self.modules, self.library.types),
             "config/samples.tsv": samples_tsv(self.plan.samples, self.columns),
-            "config/README.md": config_readme(templates, self.library.read_text("templates/snakemake/config_notes.yaml"),
-                                              self.plan.title, config, self.modules, self.library.types, self.columns),
+            "config/README.md": config_readme(templates, self.library.read_text(CONFIG_NOTES), self.plan.title, config,
+                                              self.modules, self.library.types, self.columns),
             "profiles/slurm/config.yaml": templates.get_template("snakemake/slurm_profile.yaml.j2").render(
                 rules=self.modules),
         }
