@@ -39,7 +39,17 @@ def _env_problems(folder: Path, module: ModuleSpec) -> list[str]:
 def _rule_problems(folder: Path, module: ModuleSpec) -> list[str]:
     path = folder / "rule.smk.j2"
     text = path.read_text(encoding="utf-8")
-    problems = [f"{path}: missing `{d}`" for d in RULE_DIRECTIVES if not re.search(rf"^\s+{d}", text, re.M)]
+    cached = re.search(r"^\s+cache:", text, re.M)
+    # Snakemake refuses a benchmark on a rule cached between workflows: a cache hit has no run to time
+    required = [d for d in RULE_DIRECTIVES if not (cached and d == "benchmark:")]
+    problems = [f"{path}: missing `{d}`" for d in required if not re.search(rf"^\s+{d}", text, re.M)]
+    if cached and re.search(r"^\s+benchmark:", text, re.M):
+        problems.append(f"{path}: a rule with `cache:` cannot have `benchmark:` (Snakemake refuses both)")
+    if cached and module.scope != "reference":
+        problems.append(f"{path}: only reference preparation (scope: reference) is cached between workflows")
+    for port in module.outputs:
+        if port.report and (port.directory or port.temp):
+            problems.append(f"{path}: output {port.name} is in the report but is a directory or temporary")
     if not re.search(rf"^rule {module.id}:", text, re.M):
         problems.append(f"{path}: the rule must be named {module.id}")
     if module.script and "script:" not in text:

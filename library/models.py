@@ -37,6 +37,8 @@ class PortType(Strict):
     source: str | None = None
     # The empty placeholder the synthetic .test/ dataset gets for a config-sourced type.
     test_path: str | None = None
+    # The Snakemake report category of outputs of this type (key figures and tables), None: not in the report.
+    report: str | None = None
 
     @field_validator("source")
     @classmethod
@@ -68,6 +70,7 @@ class Port(Strict):
     path: str | None = None
     directory: bool = False
     temp: bool = False
+    report: str | None = None  # report category of this output, overriding its type's (variant stats ...)
 
     @field_validator("name")
     @classmethod

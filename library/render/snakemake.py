@@ -3,7 +3,8 @@
 render_workflow(plan, library) -> {relative path: content}:
   workflow/Snakefile, workflow/rules/common.smk, workflow/rules/<module>.smk, workflow/envs/<module>.yaml,
   workflow/scripts/*, workflow/schemas/*.schema.yaml, config/config.yaml, config/samples.tsv,
-  profiles/slurm/config.yaml and the synthetic .test/ dataset.
+  profiles/slurm/config.yaml, the synthetic .test/ dataset, and the catalog's standardized-usage files
+  (config/README.md, .snakemake-workflow-catalog.yml, LICENSE, workflow/report/*.rst captions).
 Wiring comes from library.wiring (shared with other targets); this module only writes Snakemake syntax.
 """
 
@@ -14,13 +15,17 @@ from typing import TYPE_CHECKING
 
 from biopipelines.core.schemas import WorkflowPlan
 from biopipelines.library.errors import CatalogueError
-from biopipelines.library.models import ModuleSpec
+from biopipelines.library.models import ModuleSpec, Port
+from biopipelines.library.render.catalog_files import (caption_name, caption_rst, catalog_files, config_readme,
+                                                       report_category)
 from biopipelines.library.render.config_files import config_schema, config_yaml, samples_schema, samples_tsv, test_dataset
 from biopipelines.library.render.snakemake_io import input_expr, log_expr, output_expr, py_str, target_expr
 from biopipelines.library.wiring import Wiring
 
 if TYPE_CHECKING:
     from biopipelines.library.catalogue import Library
+
+CONFIG_NOTES = "templates/snakemake/config_notes.yaml"  # texts of config/README.md beyond the module metadata
 
 
 def full_config(plan: WorkflowPlan, modules: list[ModuleSpec]) -> dict:
@@ -49,9 +54,10 @@ class SnakemakeRenderer:
         module = self.modules[index]
         bindings = self.wiring.bindings(index)
         context = {
-            "input": {name: input_expr(b) for name, b in bindings.items()},
+            "input": {name: input_expr(b, name) for name, b in bindings.items()},
             "source": {name: b.source for name, b in bindings.items()},
-            "output": {p.name: output_expr(p) for p in module.outputs_for(self.plan.read_layout)},
+            "output": {p.name: output_expr(p, p.name, self.report(module, p))
+                       for p in module.outputs_for(self.plan.read_layout)},
             "log": log_expr(module),
             "benchmark": log_expr(module, "benchmarks", "tsv"),
             "cfg": f"config[{py_str(module.id)}]",
@@ -64,6 +70,21 @@ class SnakemakeRenderer:
         }
         header = f"# {module.tool}: {module.description}\n"
         return header + self.library.templates.get_template(f"{module.id}/rule.smk.j2").render(context)
+
+    def report(self, module: ModuleSpec, port: Port) -> tuple[str, str] | None:
+        """(caption path relative to the rule file, category) of an output the report shows; None otherwise."""
+        category = report_category(port, self.library.types)
+        return (f"../report/{caption_name(module, port)}.rst", category) if category else None
+
+    def report_files(self) -> dict[str, str]:
+        """The captions of the reported outputs, beside the workflow description the Snakefile's report: names."""
+        files = catalog_files(self.library.templates, self.plan.title, self.modules)
+        for module in self.modules:
+            for port in module.outputs_for(self.plan.read_layout):
+                if report_category(port, self.library.types):
+                    files[f"workflow/report/{caption_name(module, port)}.rst"] = caption_rst(
+                        self.library.templates, module, port, self.library.types)
+        return files
 
     def targets(self) -> list[str]:
         """Outputs no other step reads: the workflow's end products (and per-sample reports)."""
@@ -90,6 +111,8 @@ class SnakemakeRenderer:
             "workflow/schemas/samples.schema.yaml": samples_schema(self.columns),
             "config/config.yaml": config_yaml(config, self.modules, self.library.types),
             "config/samples.tsv": samples_tsv(self.plan.samples, self.columns),
+            "config/README.md": config_readme(templates, self.library.read_text(CONFIG_NOTES), self.plan.title, config,
+                                              self.modules, self.library.types, self.columns),
             "profiles/slurm/config.yaml": templates.get_template("snakemake/slurm_profile.yaml.j2").render(
                 rules=self.modules),
         }
@@ -99,6 +122,7 @@ class SnakemakeRenderer:
             if module.script:
                 files[f"workflow/scripts/{module.script}"] = self.library.read_text(
                     f"modules/{module.id}/scripts/{module.script}")
+        files.update(self.report_files())
         files.update(test_dataset(self.plan, config, self.columns, self.library.types))
         return files
 
