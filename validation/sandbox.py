@@ -24,8 +24,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
 
@@ -80,9 +82,34 @@ class SandboxResult(BaseModel):
         return f"{self.stdout}\n{self.stderr}".strip()
 
 
-@functools.cache
 def detect_isolation() -> Isolation:
-    """Probe once per process which namespaces work here (cached; `detect_isolation.cache_clear()` re-probes)."""
+    """Which namespaces work here, probed once per process however many threads ask at once (the lint and dry-run
+    threads both do); `_probe_once.cache_clear()` re-probes."""
+    return _probe_once().result()
+
+
+def probe_isolation_early() -> None:
+    """Start the probe now, in the background (a command calls it before its imports: the probe is a Python start in
+    fresh namespaces, ~0.25 s, that the first validation would otherwise wait for)."""
+    _probe_once()
+
+
+@functools.cache
+def _probe_once() -> Future[Isolation]:
+    # Two threads asking in the same microsecond could each start a probe; both get the same answer.
+    future: Future[Isolation] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_probe())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the answer
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="isolation-probe", daemon=True).start()
+    return future
+
+
+def _probe() -> Isolation:
     unshare = shutil.which("unshare")
     if unshare is None:
         return Isolation(reason="the unshare command (util-linux) is not installed")

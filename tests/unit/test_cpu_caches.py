@@ -101,3 +101,32 @@ def test_limits_apply_without_prlimit_too(tmp_path: Path, monkeypatch: pytest.Mo
     with Sandbox({"a.txt": "x"}, limits=sandbox.SandboxLimits(file_size_bytes=1024 * 1024)) as box:
         assert box.run([sys.executable, "-c", code], 30).returncode != 0
         assert box.run([sys.executable, "-c", "print(open('a.txt').read())"], 30).stdout.strip() == "x"
+
+
+def test_the_isolation_probe_runs_once_however_many_threads_ask(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    import biopipelines.validation.sandbox as sandbox
+    from biopipelines.validation.sandbox import Isolation
+
+    probes = []
+
+    def slow_probe() -> Isolation:
+        probes.append(1)
+        time.sleep(0.2)
+        return Isolation(reason="simulated")
+
+    monkeypatch.setattr(sandbox, "_probe", slow_probe)
+    sandbox._probe_once.cache_clear()
+    try:
+        sandbox.probe_isolation_early()  # returns at once: the probe runs in the background
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(sandbox.detect_isolation())) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(probes) == 1 and {a.reason for a in answers} == {"simulated"}
+    finally:
+        sandbox._probe_once.cache_clear()  # the next caller probes this machine for real
