@@ -29,7 +29,7 @@ T0 = time.perf_counter()
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-TARGET_WARM_S, TARGET_OUTSIDE_S = 2.5, 0.3
+TARGET_WARM_S, TARGET_OUTSIDE_S, TARGET_CPU_S = 2.5, 0.3, 0.03
 TARGET_CLASSIFY_S = 1.0
 
 
@@ -72,20 +72,20 @@ def child(warm_runs: int) -> dict:
     deps.intent_classifier  # noqa: B018  loads MiniLM and embeds the intent exemplars
     phases["embedder_load_s"] = time.perf_counter() - t
 
-    def request(text: str) -> tuple[float, float, str]:
+    def request(text: str) -> tuple[float, float, float, str]:
         spans.clear()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         state = graph.invoke({"messages": [HumanMessage(text)]}, context=RunContext())
-        return time.perf_counter() - started, union_s(spans), state.get("status")
+        return time.perf_counter() - started, union_s(spans), time.process_time() - cpu, state.get("status")
 
-    total, snake, status = request(REQUEST)
+    total, snake, _, status = request(REQUEST)
     phases.update(first_request_s=total, first_request_validation_subprocess_s=snake)
     phases["process_to_first_result_s"] = time.perf_counter() - T0
     # distinct from the first request and from each other, so no memo serves a warm request
     warm = [request(text) for text in request_variants(warm_runs + 1)[1:]]
     return {"phases": {k: round(v, 3) for k, v in phases.items()}, "status": status,
             "warm": [{"total_s": round(a, 3), "snakemake_subprocess_s": round(b, 3), "outside_s": round(a - b, 3),
-                      "status": c} for a, b, c in warm]}
+                      "cpu_outside_snakemake_s": round(c, 4), "status": d} for a, b, c, d in warm]}
 
 
 def union_s(spans: list[tuple[float, float]]) -> float:
@@ -153,17 +153,20 @@ def main() -> int:
     warm = data["warm"]
     p50 = statistics.median(w["total_s"] for w in warm)
     outside = statistics.median(w["outside_s"] for w in warm)
+    cpu = statistics.median(w["cpu_outside_snakemake_s"] for w in warm)
     path = write_results("cold_start", {
         "mode": "smoke" if args.smoke else "full", "profile": "offline", "cli_generate": summary_ms(walls),
         "cli_classify": summary_ms(classify_walls), "target_cli_classify_s": TARGET_CLASSIFY_S,
         "phases": phases, "warm_requests": warm, "warm_p50_s": round(p50, 3), "warm_outside_snakemake_p50_s":
-        round(outside, 3), "status": data["status"], "target_warm_p50_s": TARGET_WARM_S,
-        "target_outside_s": TARGET_OUTSIDE_S, "meets_target": p50 <= TARGET_WARM_S and outside <= TARGET_OUTSIDE_S})
+        round(outside, 3), "warm_cpu_outside_snakemake_p50_ms": round(cpu * 1000, 1), "status": data["status"],
+        "target_warm_p50_s": TARGET_WARM_S, "target_outside_s": TARGET_OUTSIDE_S, "target_cpu_ms": TARGET_CPU_S * 1000,
+        "meets_target": p50 <= TARGET_WARM_S and outside <= TARGET_OUTSIDE_S, "meets_cpu_target": cpu <= TARGET_CPU_S})
     print(f"cold_start: CLI classify p50 {statistics.median(classify_walls):.2f}s (target <= {TARGET_CLASSIFY_S}s); "
           f"CLI generate p50 {statistics.median(walls):.2f}s (imports {phases['imports_s']:.2f}s, "
           f"embedder {phases['embedder_load_s']:.2f}s, build {phases['graph_build_s']:.2f}s, first request "
-          f"{phases['first_request_s']:.2f}s); warm p50 {p50:.2f}s, outside Snakemake {outside * 1000:.0f} ms "
-          f"(targets <= {TARGET_WARM_S}s / {TARGET_OUTSIDE_S * 1000:.0f} ms) -> {shown(path)}")
+          f"{phases['first_request_s']:.2f}s); warm p50 {p50:.2f}s, outside Snakemake {outside * 1000:.0f} ms, "
+          f"CPU outside Snakemake {cpu * 1000:.0f} ms (targets <= {TARGET_WARM_S}s / "
+          f"{TARGET_OUTSIDE_S * 1000:.0f} ms / {TARGET_CPU_S * 1000:.0f} ms) -> {shown(path)}")
     return 0
 
 

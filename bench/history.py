@@ -35,6 +35,7 @@ FIGURES: dict[str, tuple[str, tuple[str | int, ...]]] = {
     "cold_embedder_load_s": ("cold_start", ("phases", "embedder_load_s")),
     "warm_generate_p50_s": ("cold_start", ("warm_p50_s",)),
     "warm_outside_snakemake_p50_s": ("cold_start", ("warm_outside_snakemake_p50_s",)),
+    "warm_cpu_outside_snakemake_p50_ms": ("cold_start", ("warm_cpu_outside_snakemake_p50_ms",)),
     "classify_warm_p50_ms": ("classify", ("p50_ms",)),
     "overhead_fraction": ("overhead", ("overhead_fraction",)),
     "graph_alone_p50_ms": ("overhead", ("instant_models", "request", "p50_ms")),

@@ -16,6 +16,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -29,10 +30,13 @@ TARGET = 0.02
 
 
 def measure(graph, runs: int, tier: str, start: int) -> tuple[list[float], dict[str, list[float]]]:
+    """Each request's wall time, and per node; nodes["cpu"] holds each request's process CPU time (every thread)."""
     run_once(graph, REQUEST)  # warm-up: embedder, library, clients
     times, nodes = [], defaultdict(list)
     for request in request_variants(runs, start=start):
+        cpu = time.process_time()
         elapsed, state = run_once(graph, request)
+        nodes["cpu"].append(time.process_time() - cpu)
         check_served(state, tier)
         times.append(elapsed)
         for route in state["routes"]:
@@ -81,17 +85,21 @@ def main() -> int:
     overhead = (statistics.median(total) - model_s) / model_s
     beyond_floor = (statistics.median(total) - calls * (args.delay + floor)) / model_s
     own_fraction = statistics.median(own) / model_s
+    own_cpu, delay_cpu = own_nodes.pop("cpu"), delay_nodes.pop("cpu")
     path = write_results("overhead", {
         "mode": "smoke" if args.smoke else "full", "runs": runs, "delay_s": args.delay, "request": REQUEST, "requests": "request_variants: samples, organism and condition vary per run",
         "model_calls_per_request": calls, "model_time_ms": round(model_s * 1000, 1),
         "instant_models": {"request": summary_ms(own), "nodes": {n: summary_ms(v) for n, v in own_nodes.items()}},
         "delay_server": {"request": summary_ms(total), "nodes": {n: summary_ms(v) for n, v in delay_nodes.items()}},
+        # process CPU per request, every thread (the delay server is a subprocess, so not in it)
+        "cpu_per_request": {"instant_models": summary_ms(own_cpu), "delay_server": summary_ms(delay_cpu)},
         "overhead_fraction": round(overhead, 4), "own_time_fraction_of_model_time": round(own_fraction, 4),
         # a bare ChatOpenAI call's cost beyond the delay, and the overhead left when every call is charged with it
         "client_floor_ms_per_call": round(floor * 1000, 2), "client_floor_fraction": round(calls * floor / model_s, 4),
         "overhead_beyond_client_floor_fraction": round(beyond_floor, 4),
         "target_fraction": TARGET, "meets_target": overhead <= TARGET})
-    print(f"overhead: graph alone p50 {statistics.median(own) * 1000:.1f} ms; at {args.delay * 1000:.0f} ms/call "
+    print(f"overhead: graph alone p50 {statistics.median(own) * 1000:.1f} ms "
+          f"(CPU {statistics.median(own_cpu) * 1000:.1f} ms); at {args.delay * 1000:.0f} ms/call "
           f"p50 {statistics.median(total) * 1000:.0f} ms for {calls:.0f} calls = {overhead:+.1%} over model time "
           f"(target <= {TARGET:.0%}); a bare ChatOpenAI call costs {floor * 1000:.1f} ms over the delay, "
           f"{beyond_floor:+.1%} beyond that -> {shown(path)}")

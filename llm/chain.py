@@ -72,6 +72,16 @@ def build_chain(answers: Sequence[tuple[TierModel, Runnable]], offline: Callable
     return runnables[0].with_fallbacks(runnables[1:], exception_key="error")
 
 
+def _invoke(answers: Sequence[tuple[TierModel, Runnable]], offline: Callable[[], Any], role: str,
+            check: Check | None, deadline: float | None, messages: list[BaseMessage],
+            config: RunnableConfig | None) -> Served:
+    """The chain's answer. With no tier there is nothing to fall back from: the offline tier is called directly, as
+    the lone runnable would call it (a Runnable's callbacks and signature checks cost ~1 ms per call)."""
+    if not answers:
+        return Served(offline(), "offline", "offline", fallback_reason=f"no model configured for role {role!r}")
+    return build_chain(answers, offline, role, check, deadline).invoke({"messages": messages}, config)
+
+
 def call_structured(
     tiers: Sequence[TierModel],
     schema: type[T],
@@ -86,7 +96,7 @@ def call_structured(
     """Ask the role's chain for a `schema` answer; `check` may reject a parsed answer; the last resort is `offline()`.
     `deadline` (the turn's, from state) bounds every model attempt."""
     answers = [(tm, structured_answer(tm, schema)) for tm in order_replicas(tiers)]
-    return build_chain(answers, offline, role, check, deadline).invoke({"messages": messages}, config)
+    return _invoke(answers, offline, role, check, deadline, messages, config)
 
 
 def call_text(
@@ -101,4 +111,4 @@ def call_text(
 ) -> Served:
     """Like call_structured, for models with their own text format; `parse` raises ValueError on a bad answer."""
     answers = [(tm, text_answer(tm, parse)) for tm in order_replicas(tiers)]
-    return build_chain(answers, offline, role, deadline=deadline).invoke({"messages": messages}, config)
+    return _invoke(answers, offline, role, None, deadline, messages, config)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from biopipelines.rag.retriever import Retriever
 
 Validate = Callable[[dict[str, str], float], list[CheckResult]]
+# Plan fields the renderer never reads: the planner sets `asks` after rendering its draft, so a key with them would
+# miss and the coder would render the same workflow again (tests/unit/test_deps_caches.py holds the renderer to it).
+NOT_RENDERED = frozenset({"notes", "offered", "asks"})
 
 
 def _default_validate(files: dict[str, str], timeout_s: float) -> list[CheckResult]:
@@ -97,7 +100,8 @@ class NodeDeps:
         from biopipelines.library.render.snakemake import render_workflow
 
         library = self.library
-        return dict(self._drafts.get(plan.model_dump_json(), lambda: render_workflow(plan, library)))
+        key = plan.model_dump_json(exclude=set(NOT_RENDERED))
+        return dict(self._drafts.get(key, lambda: render_workflow(plan, library)))
 
     @cached_property
     def intent_classifier(self) -> "OfflineIntentClassifier":

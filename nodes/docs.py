@@ -87,10 +87,17 @@ class DocsNode:
     def __init__(self, deps: NodeDeps) -> None:
         self.deps = deps
         self._facts = Memo(256)  # step -> its README facts: pure, and a YAML parse of the module's card each
+        self._reading = Memo(64)  # (modules, topic) -> the notes cited: the same for every request of a recipe
 
     def step_facts(self, step):
         library = self.deps.library
         return self._facts.get((id(library), step.model_dump_json()), lambda: library.step_facts(step))
+
+    def reading(self, plan: WorkflowPlan) -> list:
+        """The README's method notes for the plan's modules (read-only: shared by every request that uses them)."""
+        library, cards = self.deps.library, self.deps.knowledge_cards
+        key = (id(library), id(cards), tuple(s.module for s in plan.steps), plan.recipe)
+        return self._reading.get(key, lambda: method_notes(plan, library, cards))
 
     def __call__(self, state: AgentState, runtime: Runtime[RunContext] = NO_RUNTIME) -> dict:
         started = now()
@@ -107,7 +114,7 @@ class DocsNode:
         layout = sorted(p for p in files if not p.startswith(".test/")) + ["README.md", "report.json"]
         files["README.md"] = render_readme(state["request"], plan, served.value.overview, steps, checks,
                                            state.get("attempts", 0), sorted(layout),
-                                           method_notes(plan, self.deps.library, self.deps.knowledge_cards))
+                                           self.reading(plan))
         validated = all_passed(checks)
         undone = [a for a in plan.asks if not a.covered]
         status = ("partial" if undone else "validated") if validated else "invalid"

@@ -11,11 +11,10 @@ import os
 import re
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from biopipelines.core.schemas import CheckResult
 from biopipelines.validation import screen_rules
@@ -32,20 +31,12 @@ _SYNTAX_SIGNS = re.compile(r"SyntaxError|IndentationError|TokenError|KeyError: \
 
 
 def validate_files(files: dict[str, str], timeout_s: float = 120) -> list[CheckResult]:
-    """Validate a workflow given as {relative path: text}, e.g. the coder's output."""
+    """Validate a workflow given as {relative path: text}, e.g. the coder's output. Each check's sandbox gets the
+    files written straight into it."""
     findings = screen_workflow(files)
     if findings:
         return [_screen_failed(findings)]  # never write, let alone run, what the screen rejects
-    with tempfile.TemporaryDirectory(prefix="biopipelines-workflow-") as tmp:
-        root = Path(tmp)
-        try:
-            for name, text in files.items():
-                target = root / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            return _not_runnable(f"could not write the workflow's files: {exc}")
-        return _run_checks(root, files, timeout_s)
+    return _run_checks(files, files, timeout_s)
 
 
 def validate_dir(path: Path, timeout_s: float = 120) -> list[CheckResult]:
@@ -65,10 +56,11 @@ def _screen_failed(findings: list[str]) -> CheckResult:
     return CheckResult(check=SCREEN, ok=False, details=details)
 
 
-def _run_checks(root: Path, sources: Mapping[str, str], timeout_s: float) -> list[CheckResult]:
+def _run_checks(root: Path | Mapping[str, str], sources: Mapping[str, str], timeout_s: float) -> list[CheckResult]:
+    """The Snakemake checks on `root`: a directory, or the files themselves (each sandbox writes them)."""
     results = [CheckResult(check=SCREEN, ok=True, details="no findings")]
     deadline = time.monotonic() + timeout_s
-    snakefile = next((name for name in SNAKEFILE_NAMES if (root / name).is_file()), None)
+    snakefile = next((name for name in SNAKEFILE_NAMES if _has_file(root, name)), None)
     problem = None
     if snakefile is None:
         problem = f"no Snakefile found: expected {SNAKEFILE_NAMES[0]}"
@@ -77,7 +69,7 @@ def _run_checks(root: Path, sources: Mapping[str, str], timeout_s: float) -> lis
     if problem:
         return _not_runnable(problem)
     arguments = ["-s", snakefile]
-    test_dir = (root / ".test").is_dir()
+    test_dir = _has_test_dir(root)
     if test_dir:  # the Snakefile usually reads config: use the synthetic test setup
         arguments += ["--directory", ".test"]
     located = syntax_errors(sources)
@@ -102,7 +94,17 @@ def _run_checks(root: Path, sources: Mapping[str, str], timeout_s: float) -> lis
     return results + [lint, dry_run]
 
 
-def _run_one(root: Path, check: str, argv: list[str], deadline: float, timeout_s: float,
+def _has_file(root: Path | Mapping[str, str], name: str) -> bool:
+    return name in root if isinstance(root, Mapping) else (root / name).is_file()
+
+
+def _has_test_dir(root: Path | Mapping[str, str]) -> bool:
+    if isinstance(root, Mapping):
+        return any(len(parts) > 1 and parts[0] == ".test" for parts in (PurePosixPath(name).parts for name in root))
+    return (root / ".test").is_dir()
+
+
+def _run_one(root: Path | Mapping[str, str], check: str, argv: list[str], deadline: float, timeout_s: float,
              located: list[SnakefileSyntaxError], test_dir: bool) -> CheckResult:
     """One Snakemake check in a fresh sandbox copy of `root`; a failing CheckResult for every problem."""
     remaining = deadline - time.monotonic()
@@ -113,6 +115,8 @@ def _run_one(root: Path, check: str, argv: list[str], deadline: float, timeout_s
         box_cm = Sandbox(root, limits=_limits(timeout_s))
         box = box_cm.__enter__()
     except OSError as exc:
+        if isinstance(root, Mapping):  # as when the files were written once before the checks
+            return CheckResult(check=check, ok=False, details=f"could not write the workflow's files: {exc}")
         return CheckResult(check=check, ok=False, details=f"could not prepare the sandbox: {exc}")
     try:
         guard_log = box.root / f"guard-{check}.log"

@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
     query = read_request(args.query, sys.stdin.buffer, settings.profile.max_request_chars)
     out = Path(args.out).expanduser()
     prepare_out_dir(out, args.force)
+    from biopipelines.validation.sandbox import probe_isolation_early
+
+    probe_isolation_early()  # its subprocess runs while LangGraph and the graph's modules import
 
     from biopipelines.graph.builder import build_graph
 

@@ -16,6 +16,7 @@ its default rather than acting on a guess.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Literal
 
 from pydantic import BaseModel
@@ -153,10 +154,11 @@ class Resolution(BaseModel):
     notes: list[str]
 
 
-def _step_words(library: "Library") -> set[str]:
+@lru_cache(maxsize=4)  # keyed on the Library object: its recipes are fixed once loaded
+def _step_words(library: "Library") -> frozenset[str]:
     """Names the planner reads as steps ("trimming", "qc"), which must not be turned into tools."""
-    return {normalize(word) for recipe in library.recipes.values() for step in recipe.steps
-            for word in [step.id, *step.markers]}
+    return frozenset(normalize(word) for recipe in library.recipes.values() for step in recipe.steps
+            for word in [step.id, *step.markers])
 
 
 def resolve_requested(tools_requested: list[str], library: "Library",
