@@ -23,7 +23,8 @@ def add_parser(sub) -> None:
     add_profile_option(p)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, factory: str = APP_FACTORY) -> int:
+    """`factory` is what each worker calls for its app (bench/serve_app.py passes one with stand-in checks)."""
     from biopipelines.core.errors import InputError
     from biopipelines.core.settings import load_settings
     from biopipelines.graph.checkpoints import CheckpointerSpec, prepare_checkpointer
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["BIOPIPELINES_PROFILE"] = args.profile
     print(f"serving on http://{args.host}:{args.port} ({args.workers} worker(s), checkpointer {spec.describe()}, "
           f"profile {settings.profile.name})", file=sys.stderr, flush=True)
-    return serve_app(APP_FACTORY, args.host, args.port, args.workers)
+    return serve_app(factory, args.host, args.port, args.workers)
 
 
 def serve_app(factory: str, host: str, port: int, workers: int) -> int:
