@@ -49,6 +49,8 @@ class CheckpointerSpec:
 
     @classmethod
     def parse(cls, text: str) -> "CheckpointerSpec":
+        if text.startswith(("postgresql://", "postgres://")):  # a bare libpq URL needs no prefix
+            return cls("postgres", text)
         kind, sep, target = text.partition(":")
         if not sep or kind not in KINDS or not target.strip():
             raise ConfigError(f"checkpointer {_redacted(text)!r}: expected sqlite:PATH or postgres:DSN")
@@ -62,7 +64,9 @@ class CheckpointerSpec:
 
 
 def _redacted(text: str) -> str:
-    return text.split(":", 1)[0] + ":…" if text.startswith("postgres") else text
+    """Only the kind of anything but a SQLite path: the rest may be a DSN with a password."""
+    kind, sep, _ = text.partition(":")
+    return text if kind == "sqlite" else kind + (":…" if sep else "")
 
 
 def prepare_checkpointer(spec: CheckpointerSpec) -> None:
@@ -90,6 +94,7 @@ async def open_async_checkpointer(spec: CheckpointerSpec) -> AsyncIterator:
         import aiosqlite
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+        Path(spec.target).parent.mkdir(parents=True, exist_ok=True)
         async with aiosqlite.connect(spec.target) as conn:
             yield AsyncSqliteSaver(conn, serde=state_serializer())
         return

@@ -103,7 +103,8 @@ def test_turns_build_on_the_thread_and_survive_a_new_app(tmp_path):
         assert (summary["turns"], summary["analysis_type"], summary["tools"]) == (2, "rnaseq_de", second["tools"])
 
 
-@pytest.mark.parametrize("text", ["sqlite", "sqlite:", "mysql:db", "postgres:", "postgresql://u:secret@h/db"])
+@pytest.mark.parametrize("text", ["sqlite", "sqlite:", "mysql:db", "postgres:", "postgresql:", "postgresql:u:secret@h",
+                                  "mysql://u:secret@h/db"])
 def test_a_bad_checkpointer_is_a_config_error_that_hides_the_dsn(text):
     with pytest.raises(ConfigError) as caught:
         CheckpointerSpec.parse(text)
@@ -114,6 +115,8 @@ def test_checkpointer_specs_parse():
     assert CheckpointerSpec.parse("postgres:postgresql://u:pw@h/db") == CheckpointerSpec("postgres",
                                                                                          "postgresql://u:pw@h/db")
     assert CheckpointerSpec.parse("postgres:postgresql://u:pw@h/db").describe() == "postgres"
+    for url in ("postgresql://u:pw@h/db", "postgres://u:pw@h/db"):  # a bare URL is a Postgres DSN as it is
+        assert CheckpointerSpec.parse(url) == CheckpointerSpec("postgres", url)
     assert CheckpointerSpec.parse("sqlite:/tmp/x.sqlite").describe() == "sqlite:/tmp/x.sqlite"
 
 
