@@ -20,12 +20,14 @@ DEV_LOCK := requirements/dev.lock
 UV_COMPILE = $(BIN)/uv pip compile --python-version 3.11 --generate-hashes --no-emit-package torch --quiet \
 	$(if $(PIP_FIND_LINKS),--find-links $(PIP_FIND_LINKS)) --custom-compile-command "make lock"
 
-# Debian tools the module execution tests run for real (tests/modules); installed when make runs as root with apt.
+# Debian tools the module execution tests run for real (tests/modules), and postgresql for the serve tests
+# (a throwaway cluster: tests/postgres.py); installed when make runs as root with apt.
 APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc rna-star salmon hisat2 bowtie2 macs freebayes subread \
 	r-bioc-deseq2 r-bioc-edger r-bioc-tximport r-cran-statmod picard-tools multiqc python3-deeptools mosdepth \
 	libhts-dev sambamba cutadapt trimmomatic delly bedtools bowtie kallisto bustools r-bioc-dropletutils \
 	r-bioc-dexseq python3-htseq trim-galore r-bioc-dss python3-pairtools python3-cooler minimap2 sniffles cutesv \
-	filtlong nanostat spades unicycler racon prokka kraken2 vsearch r-bioc-dada2 megahit seqkit mawk gzip
+	filtlong nanostat spades unicycler racon prokka kraken2 vsearch r-bioc-dada2 megahit seqkit mawk gzip \
+	postgresql
 
 .PHONY: install demo dev system-deps test lock test-latest
 

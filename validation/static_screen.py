@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import NamedTuple
@@ -18,6 +19,10 @@ from biopipelines.validation.python_screen import Finding, collect_aliases, incl
 from biopipelines.validation.snakefile_parser import SnakefileSyntaxError, Translation, TranslatorUnavailable, translate
 
 SNAKEFILE_NAMES: tuple[str, ...] = ("workflow/Snakefile", "Snakefile", "workflow/snakefile", "snakefile")
+# CPython 3.11 keeps the AST builder's recursion count per interpreter, not per thread: two ast.parse calls at once
+# (a served graph screens in many threads) can fail with "SystemError: AST constructor recursion depth mismatch"
+# (CPython gh-106905, seen here under `serve` at 50 sessions). One parse at a time; each takes about a millisecond.
+_AST_LOCK = threading.Lock()
 
 
 class _Parsed(NamedTuple):
@@ -128,11 +133,16 @@ def _parse(name: str, text: str) -> _Parsed:
         return _Parsed([f"{name}: cannot be screened ({exc.__class__.__name__}: {exc}); refusing to run it "
                         "[screen-unavailable]"], [])
     try:
-        tree = ast.parse(translation.code, filename=name)
+        tree = parse_python(translation.code, name)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return _Parsed([f"{name}: cannot be screened ({exc.__class__.__name__}); refusing to run it "
                         "[screen-unavailable]"], [])
     return _Parsed([], include_targets(tree), tree, translation)
+
+
+def parse_python(code: str, name: str) -> ast.Module:
+    with _AST_LOCK:
+        return ast.parse(code, filename=name)
 
 
 def _text_scan(name: str, text: str) -> list[str]:

@@ -106,6 +106,19 @@ def test_concurrency_smoke(run_smoke):
         assert row["server_capacity_calls_per_s"] > 0 and row["fraction_of_capacity"] > 0
 
 
+def test_serve_concurrency_smoke(run_smoke):
+    from tests.postgres import MISSING, pg_bin
+
+    if pg_bin() is None:
+        pytest.skip(MISSING)
+    data = run_smoke("serve_concurrency")
+    assert (data["sessions"], data["workers"], data["checkpointer"]) == (3, 2, "postgres")
+    check_summary(data["latency"], 3)
+    assert data["model_calls"] >= 5 * 3  # intent, planner, coder, validator and docs on the delay server, each turn
+    assert data["server_capacity_calls_per_s"] > 0
+    assert data["fraction_of_capacity"] == round(data["model_calls_per_s"] / data["server_capacity_calls_per_s"], 3)
+
+
 def test_cold_start_smoke(run_smoke):
     data = run_smoke("cold_start")
     assert data["status"] == "validated"

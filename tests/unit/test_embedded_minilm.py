@@ -21,7 +21,7 @@ from biopipelines.rag.embeddings import EMBEDDED_MODEL_ID, embedded_default, emb
 DATA = Path(__file__).resolve().parents[1] / "data"
 # Each costs a cold CLI between 0.3 and 5 s; `classify` on the offline profile needs none of them.
 HEAVY = ("torch", "sentence_transformers", "transformers", "langchain_community", "faiss", "snakemake",
-         "langchain_openai", "langgraph")
+         "langchain_openai", "langgraph", "fastapi", "uvicorn", "psycopg")
 
 
 def _queries(name: str) -> list[str]:

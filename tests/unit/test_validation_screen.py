@@ -203,3 +203,33 @@ def test_syntax_errors_are_located_in_the_source_file() -> None:
 def test_unclosed_bracket_is_reported_where_it_opens() -> None:
     errors = syntax_errors({"workflow/Snakefile": "x = 1\ndef f(a:\n    return a\n\ny = 2\n"})
     assert [(e.line, e.message) for e in errors] == [(2, "'(' is never closed")]
+
+
+def test_python_is_parsed_one_thread_at_a_time(monkeypatch) -> None:
+    """CPython 3.11's AST builder is not thread-safe (serve hit "AST constructor recursion depth mismatch" at 50
+    sessions): a slowed ast.parse must never run twice at once, however many threads screen."""
+    import ast
+    import threading
+    import time
+
+    from biopipelines.validation import static_screen
+
+    real_parse, inside, most = ast.parse, [0], [0]
+    counter = threading.Lock()
+
+    def slow_parse(*args, **kwargs):
+        with counter:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.01)
+        with counter:
+            inside[0] -= 1
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", slow_parse)
+    threads = [threading.Thread(target=static_screen.parse_python, args=(f"x = {k}", f"f{k}.smk")) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert most[0] == 1 and inside[0] == 0
