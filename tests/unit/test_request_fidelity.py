@@ -1,8 +1,12 @@
 """Request fidelity through the compiled graph (offline profile): never a workflow of another analysis.
 
-tests/data/field_tasks.jsonl holds 124 field-style requests in our own words (69 assays, most outside the
-catalogue); every third row is the holdout, frozen before any tuning. `biopipelines eval FILE --generate` prints
-the same figures for both splits.
+tests/data/field_tasks.jsonl holds 442 field-style requests (69 assays, most outside the catalogue) in six splits:
+- dev (83, our own words), then dev2 (100) and dev3 (99), written blind by helpers that saw only the taxonomy, the
+  ask ids and each recipe's deliverables: tuned on;
+- holdout (41, our own words), holdout2 and holdout3 (60 each, written blind like dev2/dev3): each frozen in a
+  commit before the tuning round it measures, measured once, and spent after its misses were read. Their clean
+  figures are in the xfail reasons below; the tests keep what was reached since as a regression floor.
+`biopipelines eval FILE --generate --split S` prints the same figures per split.
 """
 
 from __future__ import annotations
@@ -64,20 +68,21 @@ def test_the_field_set_is_wide_and_its_holdout_frozen():
     assays = {r.analysis_type for r in rows if r.analysis_type}
     uncovered = {r.analysis_type for r in rows if r.status == "unsupported"}
     assert len(rows) >= 120 and len(holdout) >= 40 and len(assays) >= 40 and len(uncovered) >= len(assays) / 2
+    assert all(sum(r.split == s for r in rows) >= 40 for s in ("holdout2", "holdout3"))
 
 
-HOLDOUT_MISS = ("holdout, measured once and not tuned on: 'a closed, polished genome ... from ONT reads' is read as "
-                "long-read variant calling (1 of 41); the issue's bar is 0")
+SPLITS = ["dev", "dev2", "dev3", "holdout", "holdout2", "holdout3"]
 
 
-@pytest.mark.parametrize("split", ["dev", pytest.param("holdout", marks=pytest.mark.xfail(strict=True,
-                                                                                         reason=HOLDOUT_MISS))])
+@pytest.mark.parametrize("split", SPLITS)
 def test_no_workflow_of_the_wrong_analysis(field_report, split):
+    """Clean first measurements (blind splits, before their misses were read): holdout 1 of 41, holdout2 3 of 60
+    (5 before the dev2 round), holdout3 4 of 60 (6 before the dev3 round). The issue's bar is 0."""
     fidelity = field_report["splits"][split]["fidelity"]
     assert fidelity["wrong_analysis"] == 0, fidelity["wrong_analysis_rows"]
 
 
-@pytest.mark.parametrize("split", ["dev", "holdout"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_assays_outside_the_catalogue_are_recognised_by_name(field_report, split):
     """Most uncovered requests end `unsupported` naming their own assay, not a low-similarity lookalike."""
     summary = field_report["splits"][split]
@@ -116,13 +121,14 @@ def test_report_json_lists_each_ask_and_its_steps(graph):
     assert by_ask["differential_expression"] and by_ask["gene_set_enrichment"] is None
 
 
-HOLDOUT_ASK_MISS = ("holdout, measured once and not tuned on: recall 0.75 (15 of 20 pairs): 'test for differences "
-                    "between' is not read as differential expression, the polished-genome row is the wrong analysis, "
-                    "and one DE request gets a clarifying question; the issue's bar is 0.9")
+ASK_RECALL_SHORT = ("ask-coverage recall is under the issue's 0.9 on this blind split; clean first figures: holdout2 "
+                    "P 0.971 R 0.623 (0.977 / 0.811 after the dev2 round), holdout3 P 0.970 R 0.628 (0.972 / 0.686 "
+                    "after the dev3 round); today holdout2 R 0.887, holdout3 R 0.784: deliverables written in words "
+                    "the ask vocabulary lacks")
 
 
-@pytest.mark.parametrize("split", ["dev", pytest.param("holdout", marks=pytest.mark.xfail(strict=True,
-                                                                                         reason=HOLDOUT_ASK_MISS))])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "holdout", *(
+    pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=ASK_RECALL_SHORT)) for s in ("holdout2", "holdout3"))])
 def test_ask_coverage_precision_and_recall(field_report, split):
     asks = field_report["splits"][split]["asks"]
     assert asks["coverage_precision"] >= 0.9 and asks["coverage_recall"] >= 0.9, asks
