@@ -19,7 +19,7 @@ from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.library_links.deliverable_tools import set_aside
 from biopipelines.nodes.library_links.tool_lookup import resolve_requested
-from biopipelines.nodes.offline.asks import AskKind, coverage, load_asks, read_asks
+from biopipelines.nodes.offline.asks import AskKind, coverage, load_asks, declined_asks, read_asks, steps_for_asks
 from biopipelines.nodes.prompts import render_prompt
 from biopipelines.nodes.schemas import PlanAdvice
 from biopipelines.nodes.state import AgentState, RunContext
@@ -43,6 +43,17 @@ def merge_advice(entities: Entities, advice: PlanAdvice) -> Entities:
     excluded = list(dict.fromkeys(entities.tools_excluded + [t.lower() for t in advice.tools_excluded]))
     excluded = [t for t in excluded if t not in requested]  # what the user asked for wins
     return entities.model_copy(update={"tools_requested": requested, "tools_excluded": excluded})
+
+
+def with_steps_for(asks: list[AskKind], intent: IntentResult, analysis_type: str | None, library) -> IntentResult:
+    """The intent with requests for the optional steps that deliver its asks (see steps_for_asks)."""
+    entities = intent.entities
+    wanted = [r for r in steps_for_asks(asks, analysis_type or "", library, entities.tools_excluded)
+              if r not in entities.tools_requested]
+    if not wanted:
+        return intent
+    return intent.model_copy(update={"entities": entities.model_copy(
+        update={"tools_requested": [*entities.tools_requested, *wanted]})})
 
 
 class AdvisedPlans:
@@ -89,6 +100,10 @@ class PlannerNode:
         looked = resolve_requested(kept, library, lambda: self.deps.retriever)
         intent = intent.model_copy(update={"asks": [*intent.asks, *tool_asks], "entities": intent.entities.model_copy(
             update={"tools_requested": looked.tools_requested})})
+        asks = asks_of(state["request"], previous, intent, analysis_type) if analysis_type else []
+        declined = declined_asks(asks, analysis_type or "", library, intent.entities.tools_excluded)
+        asks = [kind for kind in asks if kind.id not in declined]
+        intent = with_steps_for(asks, intent, analysis_type, library)
         try:
             if not library.has_recipe(analysis_type):
                 library.plan(analysis_type, intent.entities, previous)  # raises the honest explanation
@@ -105,7 +120,6 @@ class PlannerNode:
                 [SystemMessage(system), HumanMessage(state["request"])], offline=PlanAdvice, role=ROLE,
                 check=lambda advice: plans.for_advice(advice) and advice, deadline=state.get("deadline"))
             plan = plans.for_advice(served.value)
-            asks = asks_of(state["request"], previous, intent, analysis_type)
             plan = plan.model_copy(update={"asks": coverage(asks, plan, library)})
         except UnsupportedAnalysis as exc:
             route = offline_route(NODE, started, state["turn"], "the module library cannot serve this request")

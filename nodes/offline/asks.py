@@ -91,3 +91,42 @@ def coverage(asks: list[AskKind], plan: WorkflowPlan, library) -> list[AskCovera
     return [AskCoverage(ask=kind.id, label=kind.label, todo=kind.todo,
                         covered_by=[step for step in produced if delivers(step, kind)])
             for kind in asks]
+
+
+
+def _step_delivers(step, kind: AskKind, library) -> bool:
+    outputs = {port.type for port in library.modules[step.default].outputs}
+    return bool(outputs & set(kind.delivered_by) or set(step.markers) & set(kind.markers))
+
+
+def _excluded_markers(excluded: list[str]) -> set[str]:
+    from biopipelines.library.matching import step_marker
+
+    return {marker for name in excluded if (marker := step_marker(name))}
+
+
+def steps_for_asks(asks: list[AskKind], analysis_type: str, library, excluded: list[str]) -> list[str]:
+    """`step:<marker>` requests that turn on the recipe's optional, off-by-default steps delivering an ask (Hi-C
+    loop calling): what the library can deliver is delivered when asked for. A step the user excluded stays off."""
+    from biopipelines.library.matching import STEP_PREFIX
+
+    recipe = library.recipes.get(analysis_type)
+    off = _excluded_markers(excluded)
+    return [STEP_PREFIX + step.markers[0] for step in (recipe.steps if recipe else [])
+            if step.optional and not step.enabled and step.markers and not off & set(step.markers)
+            and any(_step_delivers(step, kind, library) for kind in asks)]
+
+
+def declined_asks(asks: list[AskKind], analysis_type: str, library, excluded: list[str]) -> set[str]:
+    """Ids of the asks the user turned down: every recipe step delivering one is excluded ("no loop calling" names
+    the loops it declines, which is no ask left undone)."""
+    recipe = library.recipes.get(analysis_type)
+    off = _excluded_markers(excluded)
+    if recipe is None or not off:
+        return set()
+    declined = set()
+    for kind in asks:
+        steps = [step for step in recipe.steps if _step_delivers(step, kind, library)]
+        if steps and all(off & set(step.markers) for step in steps):
+            declined.add(kind.id)
+    return declined

@@ -223,21 +223,26 @@ class EntityExtractor:
         out.append(text[last:])
         return "".join(out)
 
+    def organism_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names an organism (not a build): a tool named like one there ("medaka fin") is no tool."""
+        return [(m.start(), m.end()) for m in self._organism_re.finditer(text)
+                if self._organism_keys[m.lastgroup or ""][1] is None]
+
     def extract(self, text: str) -> Entities:
         paths, path_spans = self._paths(text)
         masked = _mask(text, path_spans)
         accessions, acc_spans = self._accessions(masked)
         masked = _mask(masked, acc_spans)
         organism, build = self._organism(masked)
-        # an organism named like a tool ("Atlantic salmon") is no request for the tool
-        masked = _mask(masked, [(m.start(), m.end()) for m in self._organism_re.finditer(masked)
-                                if self._organism_keys[m.lastgroup or ""][1] is None])
-        requested, excluded = self._tools.classify(masked)
-        choices = self._tools.choices(masked, requested)
+        # an organism named like a tool ("Atlantic salmon") is no request for the tool; the design still reads it
+        # ("twelve mice")
+        tool_text = _mask(masked, self.organism_spans(masked))
+        requested, excluded = self._tools.classify(tool_text)
+        choices = self._tools.choices(tool_text, requested)
         offered = {tool for choice in choices for option in choice for tool in option.split("+")}
         requested = [tool for tool in requested if tool not in offered]
         # tools and builds are never experimental conditions ("STAR vs HISAT2", "against GRCh38")
-        not_conditions = [(m.start, m.end) for m in self._tools.mentions(masked)]
+        not_conditions = [(m.start, m.end) for m in self._tools.mentions(tool_text)]
         not_conditions += [(m.start(), m.end()) for m in self._organism_re.finditer(masked)
                            if self._organism_keys[m.lastgroup or ""][1] is not None]
         design = self._design.read(_mask(masked, not_conditions))

@@ -60,6 +60,9 @@ class Calibration:
     # request's verb, not a statistics question; a real one scores higher (power, FDR, replicates, depth needed)
     bare_verb_points: float = 3.0
     assay_marker_points: float = 5.0
+    # "Is it true that ATAC-seq needs no input? We plan 12 samples": a question that opens the text (intents.yaml,
+    # weight 6) is a question, whatever design it states, unless a pipeline is asked for in so many words
+    opening_question_points: float = 6.0
 
     @classmethod
     def from_config(cls, **overrides: float) -> "Calibration":
@@ -98,7 +101,7 @@ class OfflineIntentClassifier:
             return IntentResult(intent="unknown", confidence=0.0)
         entities = self._extractor.extract(text)
         readable = self._extractor.placeholders(text)
-        evidence = self._patterns.evidence(readable)
+        evidence = self._patterns.evidence(readable, self._extractor.organism_spans(readable))
         query = embed_query(self._embeddings, readable) if self._embeddings is not None else None
 
         intent, p_intent = self._intent(evidence, entities, query)
@@ -138,7 +141,9 @@ class OfflineIntentClassifier:
         # A workflow request that also asks a question (or to validate the result) stays a workflow request: the
         # planner consults the experts. A request is explicit when it asks for a pipeline or states an assay
         # together with samples, conditions or paths.
-        explicit_request = hints and (evidence.intents.get("generate_workflow", 0.0) >= 4.0 or len(hints) == 2)
+        asked_for = evidence.intents.get("generate_workflow", 0.0) >= 4.0
+        questioned = points["explain"] >= cal.opening_question_points
+        explicit_request = hints and (asked_for or (len(hints) == 2 and not questioned))
         if explicit_request:
             rival = max(points["explain"], points["statistics"], points["validate_workflow"])
             points["generate_workflow"] = max(points["generate_workflow"], rival + 1.0)

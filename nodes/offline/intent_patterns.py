@@ -56,14 +56,15 @@ class PatternScorer:
     def normalise(self, text: str) -> str:
         return self._fuzzy.correct_text(normalise(text))
 
-    def evidence(self, text: str) -> PatternEvidence:
-        """Pattern scores for `text` (raw user text; tool names are matched on it before normalisation)."""
+    def evidence(self, text: str, not_tools: list[tuple[int, int]] = ()) -> PatternEvidence:
+        """Pattern scores for `text` (raw user text; tool names are matched on it before normalisation). Spans in
+        `not_tools` (organisms named like a tool) imply no assay."""
         norm = self.normalise(text)
         intent_hits = self._score(self._intents, norm)
         assay_hits = self._score(self._assays, norm)
         seen: set[str] = set()
         for mention in self._tools.mentions(text):
-            if mention.is_step or mention.id in seen:
+            if mention.is_step or mention.id in seen or any(s < mention.end and mention.start < e for s, e in not_tools):
                 continue
             seen.add(mention.id)
             for slug, weight in self._tools.implies.get(mention.id, {}).items():

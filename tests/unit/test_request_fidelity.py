@@ -1,11 +1,13 @@
 """Request fidelity through the compiled graph (offline profile): never a workflow of another analysis.
 
-tests/data/field_tasks.jsonl holds 442 field-style requests (69 assays, most outside the catalogue) in six splits:
-- dev (83, our own words), then dev2 (100) and dev3 (99), written blind by helpers that saw only the taxonomy, the
-  ask ids and each recipe's deliverables: tuned on;
-- holdout (41, our own words), holdout2 and holdout3 (60 each, written blind like dev2/dev3): each frozen in a
-  commit before the tuning round it measures, measured once, and spent after its misses were read. Their clean
-  figures are in the xfail reasons below; the tests keep what was reached since as a regression floor.
+tests/data/field_tasks.jsonl holds 583 field-style requests (69 assays, most outside the catalogue) in eight splits:
+- dev (83, our own words), then dev2 (100), dev3 (99) and dev4 (80), written blind by helpers that saw only the
+  taxonomy, the ask ids and each recipe's deliverables: tuned on;
+- holdout (41, our own words), holdout2, holdout3 and holdout4 (60 each, written blind like dev2-dev4): each frozen
+  in a commit before the tuning round it measures, measured once, and spent after its misses were read. Their clean
+  figures are in the docstrings and xfail reasons below; the tests keep what was reached since as a regression floor.
+- A label follows the library: where a recipe comes to deliver an ask it could not (Hi-C loops, now turned on when
+  asked), the rows' status follows the brief's rule (validated when the recipe delivers every ask).
 `biopipelines eval FILE --generate --split S` prints the same figures per split.
 """
 
@@ -35,6 +37,10 @@ NON_REQUESTS = [
     "What is the difference between a TAD and a compartment?",
     "How many reads do I need per sample for bulk RNA-seq?",
     "Is my RNA-seq job still running on the cluster?",
+    "Which aligner did you pick for the chicken ChIP-seq workflow last week?",
+    "Is it true that ATAC-seq needs no input control? We are planning libraries for 12 samples.",
+    "My Hi-C pipeline has been stuck at 80% for six hours, is it hung?",
+    "Could you send me again the MultiQC report from our RNA-seq run on Monday?",
 ]
 
 
@@ -68,16 +74,18 @@ def test_the_field_set_is_wide_and_its_holdout_frozen():
     assays = {r.analysis_type for r in rows if r.analysis_type}
     uncovered = {r.analysis_type for r in rows if r.status == "unsupported"}
     assert len(rows) >= 120 and len(holdout) >= 40 and len(assays) >= 40 and len(uncovered) >= len(assays) / 2
-    assert all(sum(r.split == s for r in rows) >= 40 for s in ("holdout2", "holdout3"))
+    assert all(sum(r.split == s for r in rows) >= 40 for s in ("holdout2", "holdout3", "holdout4"))
 
 
-SPLITS = ["dev", "dev2", "dev3", "holdout", "holdout2", "holdout3"]
+SPLITS = ["dev", "dev2", "dev3", "dev4", "holdout", "holdout2", "holdout3", "holdout4"]
 
 
 @pytest.mark.parametrize("split", SPLITS)
 def test_no_workflow_of_the_wrong_analysis(field_report, split):
     """Clean first measurements (blind splits, before their misses were read): holdout 1 of 41, holdout2 3 of 60
-    (5 before the dev2 round), holdout3 4 of 60 (6 before the dev3 round). The issue's bar is 0."""
+    (5 before the dev2 round), holdout3 4 of 60 (6 before the dev3 round), holdout4 2 of 60 (two non-requests: a
+    question about a past run's genome build, an "is it true that ..." question) and dev4 7 of 80 before the dev4
+    round. The issue's bar is 0."""
     fidelity = field_report["splits"][split]["fidelity"]
     assert fidelity["wrong_analysis"] == 0, fidelity["wrong_analysis_rows"]
 
@@ -123,11 +131,11 @@ def test_report_json_lists_each_ask_and_its_steps(graph):
 
 ASK_RECALL_SHORT = ("ask-coverage recall is under the issue's 0.9 on this blind split; clean first figures: holdout2 "
                     "P 0.971 R 0.623 (0.977 / 0.811 after the dev2 round), holdout3 P 0.970 R 0.628 (0.972 / 0.686 "
-                    "after the dev3 round); today holdout2 R 0.887, holdout3 R 0.784: deliverables written in words "
-                    "the ask vocabulary lacks")
+                    "after the dev3 round); after the dev4 round holdout2 R 0.87, holdout3 R 0.86: deliverables "
+                    "written in words the ask vocabulary lacks. holdout4, written later, was clean at P 0.964 R 0.915")
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "holdout", *(
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "holdout", "holdout4", *(
     pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=ASK_RECALL_SHORT)) for s in ("holdout2", "holdout3"))])
 def test_ask_coverage_precision_and_recall(field_report, split):
     asks = field_report["splits"][split]["asks"]
