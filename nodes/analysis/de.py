@@ -77,7 +77,7 @@ def measure(data: DeData, files: ResultFiles) -> Analysis:
     analysis = Analysis(kind="de", analysis_type=files.analysis_type, title=files.title,
                         metrics={"genes_tested": len(data.genes), "significant": significant, "up": up,
                                  "down": significant - up, "alpha": ALPHA})
-    analysis.findings.append(f"{len(data.genes)} genes were tested; {significant} have an adjusted p-value below "
+    analysis.findings.append(f"{len(data.genes)} genes were tested; {significant} {'has' if significant == 1 else 'have'} an adjusted p-value below "
                              f"{ALPHA} ({up} up, {significant - up} down).")
     if data.top:
         best = data.top[0]
