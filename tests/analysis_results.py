@@ -114,8 +114,8 @@ def write_taxa(root: Path) -> Path:
     folder = root / "results" / "kraken2_combine"
     folder.mkdir(parents=True)
     (folder / "taxon_relative_abundance.tsv").write_text(
-        "taxid\tname\tgut_1\tgut_2\n816\tBacteroides\t60.0\t20.0\n1263\tRuminococcus\t30.0\t50.0\n"
-        "561\tEscherichia\t10.0\t30.0\n")
+        "taxid\tname\tgut_1\tgut_2\n816\tBacteroides\t60.0\t10.0\n1263\tRuminococcus\t30.0\t50.0\n"
+        "561\tEscherichia\t10.0\t40.0\n")
     return root
 
 
