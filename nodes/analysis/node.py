@@ -10,7 +10,7 @@ draws them and the report says why.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Callable, TypedDict
 
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
@@ -20,7 +20,7 @@ from biopipelines.llm.chain import call_structured
 from biopipelines.nodes.analysis.html_report import write_report
 from biopipelines.nodes.analysis.llm_plots import WANTED, describe_inputs, run_script, script_inputs
 from biopipelines.nodes.analysis.locate import locate
-from biopipelines.nodes.analysis.schemas import Analysis, PlotCode, ResultFiles
+from biopipelines.nodes.analysis.schemas import Analysis, Figure, PlotCode, ResultFiles
 from biopipelines.nodes.analysis.templates import template_for
 from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.prompts import render_prompt
@@ -68,7 +68,8 @@ class AnalysisNode:
                 "routes": [served.route(self.node, started, state.get("turn", 0))]}
 
     @staticmethod
-    def _figures(analysis: Analysis, code: PlotCode | None, tier: str, inputs: dict, folder: Path, draw) -> None:
+    def _figures(analysis: Analysis, code: PlotCode | None, tier: str, inputs: dict[str, Path], folder: Path,
+                 draw: Callable[[Path], list[Figure]]) -> None:
         """The model's figures when its code ran clean, else the template's (with the reason in the notes)."""
         if code is not None and tier != "offline":
             outcome = run_script(code.code, inputs, folder, SCRIPT_TIMEOUT_S)
