@@ -56,9 +56,10 @@ def _bh(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def write_de(root: Path) -> Path:
+def write_de(root: Path, tool: str = "deseq2", analysis_type: str = "rnaseq_de") -> Path:
+    """DESeq2's table and normalized counts, or (tool="edger") edgeR's table and log-CPM, at the modules' paths."""
     genes, samples, counts = planted_counts()
-    _workflow(root, "rnaseq_de", ["featurecounts", "deseq2"],
+    _workflow(root, analysis_type, ["featurecounts", tool],
               [{"sample": s, "condition": s.split("_")[0]} for s in samples])
     geo = np.exp(np.log(counts).mean(axis=1, keepdims=True))
     norm = counts / np.median(counts / geo, axis=0)
@@ -67,15 +68,22 @@ def write_de(root: Path) -> Path:
     lfc = treated.mean(axis=1) - control.mean(axis=1)
     pvalue = stats.ttest_ind(treated, control, axis=1, equal_var=False).pvalue
     padj = _bh(pvalue)
-    folder = root / "results" / "deseq2"
+    folder = root / "results" / tool
     folder.mkdir(parents=True)
-    rows = ["gene_id\tbaseMean\tlog2FoldChange\tlfcSE\tstat\tpvalue\tpadj"] + [
-        f"{g}\t{norm[i].mean():.3f}\t{lfc[i]:.4f}\t0.1\t{lfc[i] / 0.1:.3f}\t{pvalue[i]:.4g}\t{padj[i]:.4g}"
-        for i, g in enumerate(genes)]
-    (folder / "de_results.tsv").write_text("\n".join(rows) + "\n")
+    if tool == "edger":
+        header, values = "gene_id\tlogFC\tlogCPM\tF\tPValue\tFDR", [
+            f"{lfc[i]:.4f}\t{logn[i].mean():.3f}\t{lfc[i] / 0.1:.3f}\t{pvalue[i]:.4g}\t{padj[i]:.4g}"
+            for i in range(len(genes))]
+        normalized, matrix = folder / "log_cpm.tsv", logn - 3.0  # log-CPM has negative values
+    else:
+        header, values = "gene_id\tbaseMean\tlog2FoldChange\tlfcSE\tstat\tpvalue\tpadj", [
+            f"{norm[i].mean():.3f}\t{lfc[i]:.4f}\t0.1\t{lfc[i] / 0.1:.3f}\t{pvalue[i]:.4g}\t{padj[i]:.4g}"
+            for i in range(len(genes))]
+        normalized, matrix = folder / "normalized_counts.tsv", norm
+    (folder / "de_results.tsv").write_text("\n".join([header] + [f"{g}\t{v}" for g, v in zip(genes, values)]) + "\n")
     rows = ["gene_id\t" + "\t".join(samples)] + [
-        f"{g}\t" + "\t".join(f"{v:.3f}" for v in norm[i]) for i, g in enumerate(genes)]
-    (folder / "normalized_counts.tsv").write_text("\n".join(rows) + "\n")
+        f"{g}\t" + "\t".join(f"{v:.3f}" for v in matrix[i]) for i, g in enumerate(genes)]
+    normalized.write_text("\n".join(rows) + "\n")
     return root
 
 

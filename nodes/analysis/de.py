@@ -154,14 +154,16 @@ def _pca(data: DeData, files: ResultFiles, folder: Path) -> Figure:
 
 
 def _distances(data: DeData, folder: Path) -> Figure:
-    values = data.log_counts.T
-    dist = np.sqrt(((values[:, None, :] - values[None, :, :]) ** 2).sum(axis=2))
+    from scipy.spatial.distance import pdist, squareform
+
+    keep = np.argsort(data.log_counts.var(axis=1))[::-1][:2000]  # bounded memory on a genome-wide table
+    dist = squareform(pdist(data.log_counts[keep].T))
     fig = new_figure(5.5, 4.8)
     ax = fig.add_subplot()
     image = ax.imshow(dist, cmap="viridis_r")
     ax.set_xticks(range(len(data.samples)), data.samples, rotation=90, fontsize=7)
     ax.set_yticks(range(len(data.samples)), data.samples, fontsize=7)
-    fig.colorbar(image, ax=ax, label="Euclidean distance (log counts)")
+    fig.colorbar(image, ax=ax, label="Euclidean distance (log counts, top 2000 genes)")
     ax.set_title("Sample distances")
     return save(fig, folder, "sample_distances", "Sample-distance heatmap", list(data.samples))
 

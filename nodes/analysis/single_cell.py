@@ -4,10 +4,9 @@ h5ad's X_umap (h5py is not a dependency), so the offline template draws PCA of l
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable
+from typing import Callable
 
 import numpy as np
 
@@ -28,28 +27,19 @@ class CellData:
     notes: list[str] = field(default_factory=list)
 
 
-def _open(folder: Path, stem: str) -> IO[str]:
-    for path in (folder / stem, folder / f"{stem}.gz"):
+def read_mtx(folder: Path):
+    """A 10x MTX directory (genes x cells, plain or gzipped) as a sparse cells x genes matrix (CSR)."""
+    from scipy.io import mmread
+
+    for path in (folder / "matrix.mtx", folder / "matrix.mtx.gz"):
         if path.is_file():
-            return gzip.open(path, "rt") if path.suffix == ".gz" else path.open()
-    raise FileNotFoundError(f"{folder}/{stem}")
-
-
-def read_mtx(folder: Path) -> np.ndarray:
-    """A 10x MTX directory as a dense cells x genes array (small data only)."""
-    with _open(folder, "matrix.mtx") as handle:
-        lines = [line for line in handle.read().splitlines() if not line.startswith("%")]
-    n_genes, n_cells, _ = (int(x) for x in lines[0].split())
-    dense = np.zeros((n_cells, n_genes))
-    for line in lines[1:]:
-        gene, cell, value = line.split()
-        dense[int(cell) - 1, int(gene) - 1] += float(value)
-    return dense
+            return mmread(str(path)).T.tocsr()
+    raise FileNotFoundError(f"{folder}/matrix.mtx")
 
 
 def load(files: ResultFiles) -> CellData:
     matrix = files.first("sc_filtered_counts", "sc_raw_counts")
-    dense = read_mtx(matrix) if matrix is not None else None
+    counts = read_mtx(matrix) if matrix is not None else None
     metrics = files.first("sc_qc_metrics")
     if metrics is not None:
         rows = read_tsv(metrics)
@@ -57,16 +47,28 @@ def load(files: ResultFiles) -> CellData:
                         np.array([number(r.get("n_genes_by_counts"), 0.0) for r in rows]),
                         np.array([number(r.get("pct_counts_mt"), 0.0) for r in rows]),
                         np.array([r.get("passed_qc") == "True" for r in rows]), source=metrics.name)
-    elif dense is not None:
-        data = CellData(dense.sum(axis=1), (dense > 0).sum(axis=1), source=matrix.name)
+    elif counts is not None:
+        data = CellData(np.asarray(counts.sum(axis=1)).ravel(), np.asarray((counts > 0).sum(axis=1)).ravel(),
+                        source=matrix.name)
     else:
         raise ValueError("no per-cell metrics or count matrix")
-    if dense is not None and dense.shape[0] >= 3:
-        normalised = np.log1p(dense / np.maximum(dense.sum(axis=1, keepdims=True), 1) * 1e4)
-        data.embedding, _ = pca_coordinates(normalised.T, top=2000)
+    if counts is not None and counts.shape[0] >= 3:
+        data.embedding = _embedding(counts)
         data.notes.append("UMAP coordinates need the h5ad (h5py is not installed): the cells are shown on PCA "
                           "of log-normalised counts instead.")
     return data
+
+
+def _embedding(counts) -> np.ndarray:
+    """PCA of log-normalised counts over the 2000 most variable genes (sparse until then: bounded memory)."""
+    totals = np.maximum(np.asarray(counts.sum(axis=1)).ravel(), 1)
+    scaled = counts.multiply(1e4 / totals[:, None]).tocsr()
+    scaled.data = np.log1p(scaled.data)
+    mean = np.asarray(scaled.mean(axis=0)).ravel()
+    variance = np.asarray(scaled.multiply(scaled).mean(axis=0)).ravel() - mean**2
+    keep = np.argsort(variance)[::-1][:2000]
+    coords, _ = pca_coordinates(scaled[:, keep].toarray().T, top=2000)
+    return coords
 
 
 def measure(data: CellData, files: ResultFiles) -> Analysis:

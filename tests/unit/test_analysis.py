@@ -49,6 +49,14 @@ def test_de_labels_the_planted_gene_and_names_it(deps, tmp_path):
     assert update["routes"][0].tier == "offline"
 
 
+def test_edger_tables_of_small_rna_and_riboseq_read_the_same_way(deps, tmp_path):
+    analysis = analyze(deps, results.write_de(tmp_path / "mirna", "edger", "small_rnaseq"))["analysis"]
+    volcano = next(f for f in analysis.figures if f.name == "volcano")
+    assert syn.GENE_UP in volcano.labels and analysis.metrics["top_gene"] == syn.GENE_UP
+    assert analysis.tables[0].columns[-1] == "logCPM"
+    assert_real_figures(analysis, {"volcano", "ma", "pca", "sample_distances"})
+
+
 def test_variant_summary_names_the_planted_snv(deps, tmp_path):
     analysis = analyze(deps, results.write_variants(tmp_path / "wgs"))["analysis"]
     contig, pos = syn.SNV
