@@ -24,7 +24,7 @@ def test_analyze_writes_figures_and_a_report(tmp_path):
     assert payload["route"]["node"] == "analysis" and payload["route"]["tier"] == "offline"
 
 
-@pytest.mark.parametrize("case", ["missing", "not_a_workflow", "not_run_yet", "no_template"])
+@pytest.mark.parametrize("case", ["missing", "not_a_workflow", "not_run_yet", "no_template", "corrupt_table"])
 def test_bad_folders_are_one_line_and_exit_2(case, tmp_path):
     target = tmp_path / "wf"
     if case == "not_a_workflow":
@@ -38,6 +38,9 @@ def test_bad_folders_are_one_line_and_exit_2(case, tmp_path):
         results.write_de(target)
         report = json.loads((target / "report.json").read_text())
         (target / "report.json").write_text(json.dumps({**report, "analysis_type": "hic"}))
+    elif case == "corrupt_table":
+        results.write_de(target)
+        (target / "results" / "deseq2" / "de_results.tsv").write_bytes(b"\x00\xffnot a table\n")
     done = run_cli("analyze", str(target))
     err = done.stderr.decode()
     assert done.returncode == 2, err
