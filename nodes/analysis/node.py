@@ -20,7 +20,7 @@ from biopipelines.llm.chain import call_structured
 from biopipelines.nodes.analysis.html_report import write_report
 from biopipelines.nodes.analysis.llm_plots import WANTED, describe_inputs, run_script, script_inputs
 from biopipelines.nodes.analysis.locate import locate
-from biopipelines.nodes.analysis.schemas import Analysis, Figure, PlotCode, ResultFiles
+from biopipelines.nodes.analysis.schemas import Analysis, Figure, PlotCode
 from biopipelines.nodes.analysis.templates import template_for
 from biopipelines.nodes.common import NO_RUNTIME, now
 from biopipelines.nodes.prompts import render_prompt
@@ -91,4 +91,4 @@ def analyze(deps: "NodeDeps", results_dir: Path, out_dir: Path | None = None,
     return AnalysisNode(deps)(state, Runtime(context=context) if context is not None else NO_RUNTIME)
 
 
-__all__ = ["AnalysisNode", "AnalysisState", "ResultFiles", "analyze"]
+__all__ = ["AnalysisNode", "AnalysisState", "analyze"]
