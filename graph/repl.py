@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessageChunk, HumanMessage
 from biopipelines.core.errors import UserError
 from biopipelines.core.settings import Settings, load_settings
 from biopipelines.graph.plan_diff import plan_diff
+from biopipelines.graph.repl_results import results_lines, results_target
 from biopipelines.graph.report import WORKFLOW_STATUSES, build_report, prepare_out_dir, write_workflow
 from biopipelines.graph.request_input import check_request
 from biopipelines.nodes.state import RunContext
@@ -27,6 +28,7 @@ HELP = """commands:
   /new           start a new thread
   /profile [P]   show the profile, or switch to profile P (name or YAML path) for the next turns
   /cost          cost and tokens per node for this thread, and the local/cloud share
+  show me the results [in DIR]   figures and an HTML report from a workflow's results (the last /save DIR)
   /quit          leave (the thread is kept; resume with --thread)
 anything else is a request: describe an analysis, refine the last workflow, or ask a question."""
 
@@ -39,6 +41,7 @@ class ChatSession:
         self.settings = settings
         self.thread = thread or uuid.uuid4().hex[:12]
         self.out = out
+        self.saved: Path | None = None  # the last /save folder: what "show me the results" analyses
         self._build()
 
     def _build(self) -> None:
@@ -70,6 +73,10 @@ class ChatSession:
 
     def ask(self, text: str) -> None:
         request = check_request(text, self.settings.profile.max_request_chars)
+        target = results_target(request, self.saved)
+        if target is not None:
+            self.show_results(target)
+            return
         before = self.values().get("plan")
         streaming = False
         for mode, chunk in self.graph.stream({"messages": [HumanMessage(request)]}, self.config,
@@ -93,6 +100,15 @@ class ChatSession:
             self.show_changes(before, state.get("plan"))
             self.show_asks(state.get("plan"))
             self.say(f"[{state['status']}] {len(state['files'])} files ready: /save DIR writes them.")
+
+    def show_results(self, folder: Path) -> None:
+        from biopipelines.llm.factory import ModelFactory
+        from biopipelines.nodes.analysis.node import analyze
+        from biopipelines.nodes.deps import NodeDeps
+
+        deps = NodeDeps(settings=self.settings, models=ModelFactory(self.settings))
+        for line in results_lines(analyze(deps, folder, context=RunContext())):
+            self.say(line)
 
     def show_asks(self, plan) -> None:
         """Each ask of the request and the steps that deliver it; a `partial` turn's undone asks stand out."""
@@ -121,6 +137,7 @@ class ChatSession:
         out = Path(target).expanduser()
         prepare_out_dir(out, force=False)
         write_workflow(out, state["files"], build_report(state, self.settings.profile.name))
+        self.saved = out
         self.say(f"wrote {len(state['files']) + 1} files to {out}")
 
     def command(self, line: str) -> bool:
