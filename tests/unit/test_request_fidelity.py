@@ -26,6 +26,9 @@ from biopipelines.nodes.state import RunContext
 
 FIELD_TASKS = Path(__file__).resolve().parents[1] / "data" / "field_tasks.jsonl"
 
+# The module fixture generates and validates every row (~600 snakemake runs); its time counts against the first test.
+pytestmark = pytest.mark.timeout(2400)
+
 NON_REQUESTS = [
     "Earlier I asked about downloading viruses, remember?",
     "Did you already make an ATAC workflow for me last week?",
