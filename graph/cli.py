@@ -22,7 +22,7 @@ from typing import Sequence
 from biopipelines.core.errors import UserError
 
 COMMANDS = ("generate", "classify", "validate", "doctor", "chat", "plan-gpus", "deploy", "eval", "library", "index",
-            "search", "eval-retrieval", "cost", "serve")
+            "search", "eval-retrieval", "cost", "serve", "run", "status")
 
 
 def build_parser() -> argparse.ArgumentParser:
