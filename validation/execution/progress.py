@@ -37,6 +37,8 @@ class ProgressReader:
             key, value = _KEY.match(line).groups()
             self.block.setdefault(key, value)
             return
+        if self.block.get("_kind") == "error" and "jobid" not in self.block and line.strip():
+            return  # an executor's message runs over several unindented lines before the job's keys
         if self.block:
             self._close_block()
         for pattern, handler in ((_START, self._open_start), (_ERROR, self._open_error),
@@ -68,7 +70,7 @@ class ProgressReader:
         job.wildcards = job.wildcards or block.get("wildcards", "")
         if block.get("log"):
             logs = [p.strip() for p in block["log"].replace(_LOG_NOTE, "").split(",") if p.strip()]
-            job.logs = job.logs or logs
+            job.logs += [p for p in logs if p not in job.logs]
         if block.get("external_jobid"):
             job.external_id = block["external_jobid"].strip()
         if block["_kind"] == "error":
