@@ -23,7 +23,8 @@ from biopipelines.nodes.state import RunContext
 
 HELP = """commands:
   /help          this help
-  /save DIR      write the last workflow (and report.json) to DIR (new or empty)
+  /save DIR      write the last workflow (and report.json) to DIR (new or empty); job questions then read its runs
+  /workdir DIR   answer job questions ("did my run fail?") from the run records of the workflow in DIR
   /new           start a new thread
   /profile [P]   show the profile, or switch to profile P (name or YAML path) for the next turns
   /cost          cost and tokens per node for this thread, and the local/cloud share
@@ -39,6 +40,7 @@ class ChatSession:
         self.settings = settings
         self.thread = thread or uuid.uuid4().hex[:12]
         self.out = out
+        self.workflow_dir: str | None = None  # /save or /workdir: the workflow whose runs job questions read
         self._build()
 
     def _build(self) -> None:
@@ -73,7 +75,8 @@ class ChatSession:
         before = self.values().get("plan")
         streaming = False
         for mode, chunk in self.graph.stream({"messages": [HumanMessage(request)]}, self.config,
-                                             context=RunContext(), stream_mode=["updates", "messages"]):
+                                             context=RunContext(workflow_dir=self.workflow_dir),
+                                             stream_mode=["updates", "messages"]):
             if mode == "messages":  # tokens of a model answer, as the local or cloud model writes them
                 message, _ = chunk
                 if isinstance(message, AIMessageChunk) and isinstance(message.content, str) and message.content:
@@ -121,7 +124,18 @@ class ChatSession:
         out = Path(target).expanduser()
         prepare_out_dir(out, force=False)
         write_workflow(out, state["files"], build_report(state, self.settings.profile.name))
+        self.workflow_dir = str(out)
         self.say(f"wrote {len(state['files']) + 1} files to {out}")
+
+    def set_workdir(self, target: str) -> None:
+        if not target:
+            self.say(f"workflow for job questions: {self.workflow_dir or 'none (usage: /workdir DIR)'}")
+            return
+        path = Path(target).expanduser()
+        if not (path / "workflow" / "Snakefile").is_file():
+            raise UserError(f"{path} has no workflow/Snakefile; point at a generated workflow directory")
+        self.workflow_dir = str(path.resolve())
+        self.say(f"job questions now read the runs of {self.workflow_dir}")
 
     def command(self, line: str) -> bool:
         """Run a /command; False means quit."""
@@ -138,6 +152,8 @@ class ChatSession:
             if not arg:
                 raise UserError("usage: /save DIR")
             self.save(arg)
+        elif name == "/workdir":
+            self.set_workdir(arg)
         elif name == "/profile":
             if arg:
                 self.settings = load_settings(arg)

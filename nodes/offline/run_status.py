@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from biopipelines.core.run_record import RunRecord
+from biopipelines.core.run_record import RunRecord, load_records
+from biopipelines.nodes.prompts import load_prompt
 
 TAIL_SHOWN = 12
 
@@ -59,3 +60,12 @@ def describe_runs(records: list[RunRecord], directory: Path, every: bool = False
     head = f"{directory}: {len(records)} run(s) recorded" + ("" if every else "; the latest:")
     body = [line for record in shown for line in describe_run(record)]
     return "\n".join([head, *body])
+
+
+def job_status_answer(workflow_dir: str | None, general: str) -> str:
+    """The job_management answer: the runs of the conversation's workflow when it knows one, else the general
+    advice and how to point it at a workflow."""
+    if workflow_dir and (Path(workflow_dir) / "workflow" / "Snakefile").is_file():
+        directory = Path(workflow_dir)
+        return describe_runs(load_records(directory), directory)
+    return f"{general}\n{load_prompt('reply_job_status_where').strip()}"
