@@ -34,6 +34,8 @@ class JobState(BaseModel):
     wildcards: str = ""
     status: JobStatus = "running"
     logs: list[str] = Field(default_factory=list, description="the rule's log: files, relative to the run dir")
+    inputs: list[str] = Field(default_factory=list, description="the job's input files, relative to the run dir")
+    resources: dict[str, str] = Field(default_factory=dict, description="as Snakemake scheduled it (mem_mb ...)")
     external_id: str | None = Field(None, description="the SLURM job id, when an executor submitted it")
     started: datetime | None = None
     finished: datetime | None = None

@@ -34,10 +34,11 @@ def run(args: argparse.Namespace) -> int:
         check_test_data(directory)
     from biopipelines.graph.commands.run_progress import RunProgress
     from biopipelines.graph.commands.run_session import RunSession
-    from biopipelines.validation.execution.profile import profile_source
+    from biopipelines.validation.execution.profile import local_profile, profile_source
     from biopipelines.validation.execution.runner import RunRequest
 
-    profile = None if args.profile in (None, "local") else profile_source(directory, args.profile)
+    local = args.profile in (None, "local")
+    profile = local_profile(directory) if local else profile_source(directory, args.profile)
     request = RunRequest(workflow_dir=directory, cores=args.cores, test=args.test, profile=profile,
                          use_conda=args.use_conda)
     session = RunSession(request, heal=args.heal, max_heal_attempts=_heal_attempts(args))
@@ -57,15 +58,28 @@ def workflow_dir(name: str) -> Path:
 
 
 def check_test_data(directory: Path) -> None:
-    """.test/ as generated holds empty placeholders (enough for the dry run, not for a real run): say so at once."""
+    """.test/ as generated holds empty placeholders (enough for the dry run, not for a real run): say so at once.
+    The inputs are the sample sheet's files and config.yaml's reference section."""
+    import csv
+
+    from biopipelines.core.yaml_files import read_yaml
+
     test = directory / ".test"
-    if not (test / "config").is_dir():
-        raise UserError(f"{directory} has no .test/config; --test needs the workflow's .test/ setup")
-    empty = sorted(p.relative_to(directory) for p in test.rglob("*") if p.is_file() and p.stat().st_size == 0
-                   and "config" not in p.relative_to(test).parts[:1])
+    if not (test / "config" / "config.yaml").is_file():
+        raise UserError(f"{directory} has no .test/config/config.yaml; --test needs the workflow's .test/ setup")
+    config = read_yaml(test / "config" / "config.yaml")
+    config = config if isinstance(config, dict) else {}
+    inputs = [str(v) for v in (config.get("reference") or {}).values()] if isinstance(config.get("reference"),
+                                                                                       dict) else []
+    sheet = test / str(config.get("samples", "config/samples.tsv"))
+    if sheet.is_file():
+        with sheet.open(newline="") as handle:
+            inputs += [v for row in csv.DictReader(handle, delimiter="\t") for k, v in row.items()
+                       if k and k.startswith("fq") and v]
+    empty = [p for p in inputs if (test / p).is_file() and (test / p).stat().st_size == 0]
     if empty:
-        raise UserError(f"{empty[0]} (and {len(empty) - 1} more) in .test/ are empty placeholders for the dry run; "
-                        "put small real data there before `run --test`")
+        raise UserError(f".test/{empty[0]} (and {len(empty) - 1} more inputs) are empty placeholders made for the "
+                        "dry run; put small real data there before `run --test`")
 
 
 def _heal_attempts(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from biopipelines.core.run_record import HealStep, RunRecord, save_record
 from biopipelines.rag.failure_signatures import classify
+from biopipelines.validation.execution.profile import local_profile
 from biopipelines.validation.execution.runner import Listener, RunRequest, execute, tail
 
 
@@ -28,11 +29,14 @@ class RunSession:
             heals.append(step)
             if not step.revalidated:
                 break
-            resumed = replace(self.request, rerun_incomplete=True)
+            # a heal may have written the local profile (profiles/default) that the first attempt did not have
+            profile = self.request.profile or local_profile(self.request.workflow_dir)
+            resumed = replace(self.request, rerun_incomplete=True, profile=profile)
             previous = record
             record = execute(resumed, listener)
             record.heals, record.attempts, record.resumed_from = list(heals), len(heals) + 1, previous.id
             record = self._classified(record)
+            self.request = resumed
         if heals and record.heals != heals:  # the last patch did not validate: the failed record says what was tried
             record.heals = list(heals)
             save_record(record, self.request.workflow_dir)

@@ -81,7 +81,7 @@ def test_status_without_runs_says_how_to_make_one(tmp_path: Path) -> None:
     (["status", "{tmp}/nothing"], "no such directory"),
     (["run", "{wf}", "--profile", "{tmp}/broken.yaml"], "YAML syntax error"),
     (["run", "{wf}", "--profile", "slurm"], "no Snakemake profile"),
-    (["run", "{wf}", "--test"], "no .test/config"),
+    (["run", "{wf}", "--test"], "no .test/config/config.yaml"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
     root = _workflow(tmp_path / "wf")
@@ -94,8 +94,11 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needl
 def test_test_mode_refuses_the_generated_empty_placeholders(tmp_path: Path) -> None:
     root = _workflow(tmp_path / "wf")
     (root / ".test" / "config").mkdir(parents=True)
+    (root / ".test" / "config" / "config.yaml").write_text("samples: config/samples.tsv\nreference: {fasta: g.fa}\n")
+    (root / ".test" / "config" / "samples.tsv").write_text("sample\tfq1\ns\tdata/s_R1.fastq.gz\n")
     (root / ".test" / "data").mkdir()
     (root / ".test" / "data" / "s_R1.fastq.gz").write_bytes(b"")
+    (root / ".test" / "g.fa").write_text(">c\nACGT\n")
     done = run_cli("run", str(root), "--test")
     assert done.returncode == 2 and "empty placeholders" in done.stderr.decode()
 

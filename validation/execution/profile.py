@@ -20,6 +20,15 @@ class ProfileError(UserError):
     """The profile is missing or not a Snakemake profile."""
 
 
+LOCAL_PROFILE = Path("profiles") / "default" / "config.yaml"
+
+
+def local_profile(workflow_dir: Path) -> Path | None:
+    """profiles/default/config.yaml, which Snakemake reads by itself and the healer writes resources into."""
+    path = workflow_dir / LOCAL_PROFILE
+    return path if path.is_file() else None
+
+
 def profile_source(workflow_dir: Path, name: str) -> Path:
     """`slurm` -> profiles/slurm of the workflow; a path -> that folder (or the config.yaml inside it)."""
     candidate = workflow_dir / "profiles" / name if name in ("slurm",) else Path(name).expanduser()

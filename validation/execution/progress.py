@@ -68,6 +68,11 @@ class ProgressReader:
             return
         job = self._job(int(block["jobid"]), block["_rule"])
         job.wildcards = job.wildcards or block.get("wildcards", "")
+        if block.get("resources") and not job.resources:
+            pairs = (item.strip().partition("=") for item in block["resources"].split(","))
+            job.resources = {key: value for key, _, value in pairs if key and value}
+        if block.get("input") and not job.inputs:
+            job.inputs = [p.strip() for p in block["input"].split(",") if p.strip()]
         if block.get("log"):
             logs = [p.strip() for p in block["log"].replace(_LOG_NOTE, "").split(",") if p.strip()]
             job.logs += [p for p in logs if p not in job.logs]

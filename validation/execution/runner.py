@@ -57,7 +57,8 @@ def snakemake_command(request: RunRequest, folder: Path) -> tuple[list[str], str
     if request.profile is not None:
         profile_dir, data = effective_profile(request.profile, folder / "profile", request.use_conda)
         cmd += ["--workflow-profile", str(profile_dir)]
-        mode = "slurm" if executor_of(data) == "slurm" else "profile"
+        executor = executor_of(data)
+        mode = "slurm" if executor == "slurm" else ("local" if executor in ("local", "dryrun") else "profile")
     elif request.use_conda:
         cmd += ["--software-deployment-method", "conda"]
     if request.rerun_incomplete:
