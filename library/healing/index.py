@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from biopipelines.core.yaml_files import read_yaml
-from biopipelines.library.healing import HealContext, Patch
+from biopipelines.library.healing.patch import HealContext, Patch
 
 _INDEX_NAME = re.compile(r"index|\.(fai|bwt|bt2|amb|ann|pac|sa|dict|idx|mmi|bai|tbi|csi)$", re.IGNORECASE)
 

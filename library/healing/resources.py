@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from biopipelines.core import yaml_io
 from biopipelines.core.yaml_files import read_yaml
-from biopipelines.library.healing import HealContext, Patch
+from biopipelines.library.healing.patch import HealContext, Patch
 
 FACTOR = 2
 FALLBACK = {"mem_mb": 1000, "runtime": 60}

@@ -9,8 +9,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from biopipelines.core.run_record import load_records
 from biopipelines.core.yaml_files import read_yaml
-from biopipelines.library.healing import HealContext, Patch
+from biopipelines.library.healing.patch import HealContext, Patch
 
 SETTINGS = {0: "unstranded", 1: "forward", 2: "reverse"}
 COUNTING_RULE = "featurecounts"
@@ -18,7 +19,9 @@ COUNTING_RULE = "featurecounts"
 
 def fix_strandedness(context: HealContext) -> Patch | None:
     config = read_yaml(context.config) if context.config.is_file() else None
-    counting = [j for j in context.record.jobs if j.rule == COUNTING_RULE and j.inputs]
+    # the counting job of this run, else of the latest earlier run that counted (a resumed run may not recount)
+    records = [context.record, *reversed(load_records(context.workflow_dir))]
+    counting = [j for r in records for j in r.jobs if j.rule == COUNTING_RULE and j.inputs]
     if not isinstance(config, dict) or "strandedness" not in config or not counting or not shutil.which("featureCounts"):
         return None
     bams = [p for p in counting[0].inputs if p.endswith(".bam")]
@@ -27,18 +30,24 @@ def fix_strandedness(context: HealContext) -> Patch | None:
         return None
     paired = config.get("read_layout", "paired") == "paired"
     assigned = {s: _assigned(context.run_dir, bams[0], gtf, s, paired) for s in SETTINGS}
-    best = max(assigned, key=lambda s: assigned[s])
+    best = infer(assigned[1], assigned[2])
     current = str(config["strandedness"])
-    # unstranded counting assigns both strands: a stranded setting must clearly beat it to be chosen
-    if assigned[best] < 1.5 * assigned[0] and best != 0:
-        best = 0
-    if SETTINGS[best] == current or assigned[best] == 0:
+    if best is None or SETTINGS[best] == current:
         return None
     shares = ", ".join(f"-s {s} ({SETTINGS[s]}): {assigned[s]}" for s in SETTINGS)
     where = context.config.relative_to(context.workflow_dir)
     return Patch(changes=[f"{where}: strandedness: {current} -> {SETTINGS[best]}"],
                  why=f"featureCounts assigned almost nothing under '{current}'; reads assigned on {bams[0]} by "
                      f"setting: {shares}", writes={context.config: _set_key(context.config, SETTINGS[best])})
+
+
+def infer(forward: int, reverse: int, stranded_share: float = 0.8) -> int | None:
+    """featureCounts' -s value: a stranded library puts most assigned reads on one strand (RSeQC's
+    infer_experiment reads the same split); an even split is unstranded; nothing assigned decides nothing."""
+    if forward + reverse == 0:
+        return None
+    share = forward / (forward + reverse)
+    return 1 if share >= stranded_share else 2 if share <= 1 - stranded_share else 0
 
 
 def _set_key(path: Path, value: str) -> str:

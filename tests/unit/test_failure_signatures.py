@@ -21,6 +21,7 @@ KNOWLEDGE = Path(TABLE).parent
     ("[E::bwa_idx_load_from_disk] fail to locate the index files", "missing_reference"),
     ("EXITING because of FATAL ERROR: could not open genome file idx//genomeParameters.txt", "missing_reference"),
     ("0 genes kept after filtering", "strandedness_or_layout"),
+    ("  all samples have 0 counts for all genes. check the counting script.", "strandedness_or_layout"),
     ("Successfully assigned alignments : 12 (0.1%)", "strandedness_or_layout"),
     ("MissingInputException in rule fastp in file workflow/rules/fastp.smk, line 2:", "missing_input"),
     ("[E::hts_open_format] Failed to open file x.bam : No such file or directory", "missing_input"),
