@@ -289,6 +289,17 @@ def test_audit_guard_allows_only_the_slurm_plugins_exact_probes(tmp_path: Path) 
             guard("subprocess.Popen", (None, argv, None, None))
 
 
+def test_the_sandbox_copy_skips_run_records_and_named_pipes(tmp_path: Path) -> None:
+    """A workflow that ran may hold a failed tool's fifos (STAR's _STARtmp) and its run records: not copied."""
+    from biopipelines.validation.sandbox import _not_copied
+
+    os.mkfifo(tmp_path / "tmp.fifo.read1")
+    (tmp_path / ".biopipelines").mkdir()
+    (tmp_path / "Snakefile").write_text("")
+    assert _not_copied(str(tmp_path), ["tmp.fifo.read1", ".biopipelines", "Snakefile"]) == {"tmp.fifo.read1",
+                                                                                          ".biopipelines"}
+
+
 def test_endless_loop_at_parse_time_times_out_cleanly() -> None:
     files = minimal_workflow()
     files["workflow/Snakefile"] = "while True:\n    pass\n" + SNAKEFILE
