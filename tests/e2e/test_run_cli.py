@@ -128,6 +128,7 @@ def test_slurm_profile_submits_through_the_executor_plugin(tmp_path: Path) -> No
     (record,) = load_records(root)
     assert record.mode == "slurm" and record.status == "succeeded"
     assert sorted(j.external_id for j in record.jobs if j.rule != "all") == ["100", "101", "102"]
+    assert "Trying to restart" not in Path(record.snakemake_log).read_text()  # each job went through first time
     calls = [json.loads(line) for line in (state / "calls.log").read_text().splitlines()]
     submits = [c for c in calls if c[1] == "sbatch"]
     assert len(submits) == 3 and all("--parsable" in c and "--mem" in c for c in submits)

@@ -8,6 +8,7 @@ Only what the plugin uses is implemented; a job runs detached with `sh -c`, its 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -45,8 +46,18 @@ def _options(args: list[str]) -> tuple[dict[str, str], list[str]]:
 
 def _save(job: dict) -> None:
     path = _jobs() / f"{job['id']}.json"
-    path.with_suffix(".tmp").write_text(json.dumps(job))
-    path.with_suffix(".tmp").replace(path)
+    scratch = path.with_suffix(f".{os.getpid()}.tmp")  # the job runner and scancel may write at once
+    scratch.write_text(json.dumps(job))
+    scratch.replace(path)
+
+
+def _new_id() -> str:
+    """The next job id, claimed atomically: the plugin submits several jobs at once."""
+    with open(_jobs().parent / "ids.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        job_id = str(100 + len(list(_jobs().glob("*.json"))))
+        (_jobs() / f"{job_id}.json").write_text("{}")
+        return job_id
 
 
 def _load(job_id: str) -> dict:
@@ -56,10 +67,11 @@ def _load(job_id: str) -> dict:
 def sbatch(args: list[str]) -> int:
     options, rest = _options(args)
     script = options.get("--wrap") or (sys.stdin.read() if rest[:1] == ["/dev/stdin"] else Path(rest[0]).read_text())
-    job_id = str(100 + len(list(_jobs().glob("*.json"))))
+    job_id = _new_id()
     output = options.get("--output", f"slurm-{job_id}.out").replace("%j", job_id)
     job = {"id": job_id, "name": options.get("--job-name", ""), "state": "PENDING", "output": output,
-           "script": script, "mem": options.get("--mem", ""), "cwd": os.getcwd(), "submit": args}
+           "script": script, "mem": options.get("--mem", ""),
+           "cwd": options.get("-D") or options.get("--chdir") or os.getcwd(), "submit": args}
     _save(job)
     subprocess.Popen([sys.executable, __file__, "_run", job_id], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)
@@ -87,7 +99,7 @@ def _run(job_id: str) -> int:
 def _matching(options: dict[str, str]) -> list[dict]:
     jobs = [json.loads(p.read_text()) for p in sorted(_jobs().glob("*.json"))]
     name = options.get("--name")
-    return [j for j in jobs if name is None or j["name"] == name]
+    return [j for j in jobs if "id" in j and (name is None or j["name"] == name)]  # {} is an id being claimed
 
 
 def sacct(args: list[str]) -> int:
