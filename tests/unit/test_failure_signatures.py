@@ -26,6 +26,7 @@ KNOWLEDGE = Path(TABLE).parent
     ("MissingInputException in rule fastp in file workflow/rules/fastp.smk, line 2:", "missing_input"),
     ("[E::hts_open_format] Failed to open file x.bam : No such file or directory", "missing_input"),
     ("ERROR: invalid option -Q", "tool_error"),
+    ("/usr/bin/bash: line 1: gatk: command not found", "tool_error"),
 ])
 def test_causes(line: str, cause: str) -> None:
     assert classify(Failure(rule="r", log_tail=["starting", line])).cause == cause
