@@ -4,6 +4,7 @@ loop, each attempt its own run record that carries the changes made so far."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from biopipelines.core.run_record import HealStep, RunRecord, save_record
 from biopipelines.rag.failure_signatures import classify
@@ -44,7 +45,7 @@ class RunSession:
 
     def _classified(self, record: RunRecord) -> RunRecord:
         if record.failure is not None:
-            record.failure = classify(record.failure, tail(_path(record.snakemake_log), 60))
+            record.failure = classify(record.failure, tail(Path(record.snakemake_log), 60))
         save_record(record, self.request.workflow_dir)
         return record
 
@@ -60,9 +61,3 @@ class RunSession:
                          f"{', '.join(f.logs) or record.snakemake_log}")
             lines.append(f"advice: {f.advice}")
         return "\n".join(lines)
-
-
-def _path(text: str):
-    from pathlib import Path
-
-    return Path(text)
