@@ -94,6 +94,8 @@ class Profile(_Strict):
     description: str = ""
     allow_cloud: bool = False
     max_attempts: int = Field(3, ge=1, le=10)
+    max_heal_attempts: int = Field(
+        2, ge=0, le=5, description="How many times `biopipelines run --heal` may patch a failed run and resume it")
     time_budget_s: float = Field(300.0, gt=0, description="Wall time one turn may take, from safety_in to the end")
     offline_reserve_s: float = Field(
         30.0, ge=0, description="Part of the budget kept for the offline tiers and validation: model calls are cut "
@@ -134,6 +136,7 @@ class Settings(BaseModel):
 
 _ENV_OVERRIDES: dict[str, str] = {
     "BIOPIPELINES_MAX_ATTEMPTS": "max_attempts",
+    "BIOPIPELINES_MAX_HEAL_ATTEMPTS": "max_heal_attempts",
     "BIOPIPELINES_ALLOW_CLOUD": "allow_cloud",
     "BIOPIPELINES_TIME_BUDGET_S": "time_budget_s",
     "BIOPIPELINES_MAX_REQUEST_CHARS": "max_request_chars",

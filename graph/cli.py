@@ -6,7 +6,7 @@ happen inside `run`, so `--help` and bad input answer fast.
 Exit codes: 0 ok, 1 internal error, 2 bad input or config, 3 validation failed after all attempts (files kept),
 4 no workflow written (refused, not a workflow request, unsupported analysis, or a clarifying question asked),
 5 partial: a validated workflow that leaves some of the request's asks undone (README and answer say which),
-130 interrupted.
+6 `run`: a job of the workflow failed (the run record and `status` say which and why), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Sequence
 from biopipelines.core.errors import UserError
 
 COMMANDS = ("generate", "classify", "validate", "doctor", "chat", "plan-gpus", "deploy", "eval", "library", "index",
-            "search", "eval-retrieval", "cost", "serve", "analyze")
+            "search", "eval-retrieval", "cost", "serve", "analyze", "run", "status")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,8 @@ from biopipelines.nodes.state import RunContext
 
 HELP = """commands:
   /help          this help
-  /save DIR      write the last workflow (and report.json) to DIR (new or empty)
+  /save DIR      write the last workflow (and report.json) to DIR (new or empty); job questions then read its runs
+  /workdir DIR   answer job questions ("did my run fail?") from the run records of the workflow in DIR
   /new           start a new thread
   /profile [P]   show the profile, or switch to profile P (name or YAML path) for the next turns
   /cost          cost and tokens per node for this thread, and the local/cloud share
@@ -41,7 +42,8 @@ class ChatSession:
         self.settings = settings
         self.thread = thread or uuid.uuid4().hex[:12]
         self.out = out
-        self.saved: Path | None = None  # the last /save folder: what "show me the results" analyses
+        # the last /save or /workdir folder: what "show me the results" analyses and job questions read
+        self.workflow_dir: Path | None = None
         self._build()
 
     def _build(self) -> None:
@@ -73,14 +75,15 @@ class ChatSession:
 
     def ask(self, text: str) -> None:
         request = check_request(text, self.settings.profile.max_request_chars)
-        target = results_target(request, self.saved)
+        target = results_target(request, self.workflow_dir)
         if target is not None:
             self.show_results(target)
             return
         before = self.values().get("plan")
         streaming = False
         for mode, chunk in self.graph.stream({"messages": [HumanMessage(request)]}, self.config,
-                                             context=RunContext(), stream_mode=["updates", "messages"]):
+                                             context=RunContext(workflow_dir=str(self.workflow_dir) if self.workflow_dir else None),
+                                             stream_mode=["updates", "messages"]):
             if mode == "messages":  # tokens of a model answer, as the local or cloud model writes them
                 message, _ = chunk
                 if isinstance(message, AIMessageChunk) and isinstance(message.content, str) and message.content:
@@ -137,8 +140,18 @@ class ChatSession:
         out = Path(target).expanduser()
         prepare_out_dir(out, force=False)
         write_workflow(out, state["files"], build_report(state, self.settings.profile.name))
-        self.saved = out
+        self.workflow_dir = out
         self.say(f"wrote {len(state['files']) + 1} files to {out}")
+
+    def set_workdir(self, target: str) -> None:
+        if not target:
+            self.say(f"workflow for job questions: {self.workflow_dir or 'none (usage: /workdir DIR)'}")
+            return
+        path = Path(target).expanduser()
+        if not (path / "workflow" / "Snakefile").is_file():
+            raise UserError(f"{path} has no workflow/Snakefile; point at a generated workflow directory")
+        self.workflow_dir = path.resolve()
+        self.say(f"job questions now read the runs of {self.workflow_dir}")
 
     def command(self, line: str) -> bool:
         """Run a /command; False means quit."""
@@ -155,6 +168,8 @@ class ChatSession:
             if not arg:
                 raise UserError("usage: /save DIR")
             self.save(arg)
+        elif name == "/workdir":
+            self.set_workdir(arg)
         elif name == "/profile":
             if arg:
                 self.settings = load_settings(arg)

@@ -28,6 +28,7 @@ from biopipelines.nodes.deps import NodeDeps
 from biopipelines.nodes.intent_policy import Decision, EscalationPolicy, load_intent_config
 from biopipelines.nodes.intent_reading import ROLE, resolve_follow_up
 from biopipelines.nodes.offline.asks import known_ask_ids, load_asks
+from biopipelines.nodes.offline.run_status import job_status_answer
 from biopipelines.nodes.prompts import load_prompt, render_prompt
 from biopipelines.nodes.state import AgentState, RunContext
 
@@ -93,8 +94,9 @@ def reconcile(model: IntentResult, offline: IntentResult, veto_confidence: float
     return model.model_copy(update={"entities": entities, "asks": merge_asks(model.asks, offline.asks)})
 
 
-def reply_for(result: IntentResult) -> dict:
-    """Status and answer for turns that end without a workflow or an expert."""
+def reply_for(result: IntentResult, workflow_dir: str | None = None) -> dict:
+    """Status and answer for turns that end without a workflow or an expert; a job question about a known
+    workflow directory is answered from its run records."""
     if result.intent in WORKFLOW_INTENTS:
         if result.needs_clarification or result.analysis_type is None:
             question = result.clarifying_question or load_prompt("reply_unknown").strip()
@@ -106,6 +108,8 @@ def reply_for(result: IntentResult) -> dict:
         "smalltalk", "data_search", "job_management", "validate_workflow", "plan_deployment", "unsafe"} else "unknown"
     status = "refused" if name == "unsafe" else "not_a_workflow"
     answer = load_prompt(f"reply_{name}").strip()
+    if name == "job_management":
+        answer = job_status_answer(workflow_dir, answer)
     if name == "data_search" and result.entities.accessions:
         answer += "\n" + render_prompt("reply_fetch_accessions", commands="\n".join(
             f"- {line}" for line in fetch_commands(result.entities.accessions))).strip()
@@ -180,4 +184,5 @@ class IntentNode:
         plan = state.get("plan")
         served = self.read(state["request"], plan, runtime, state.get("deadline"))
         result = resolve_follow_up(served.value, plan)
-        return {"intent": result, **reply_for(result), "routes": [served.route(NODE, started, state["turn"])]}
+        workflow_dir = runtime.context.workflow_dir if runtime.context else None
+        return {"intent": result, **reply_for(result, workflow_dir), "routes": [served.route(NODE, started, state["turn"])]}

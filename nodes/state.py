@@ -49,6 +49,7 @@ class RunContext:
 
     profile: str | None = None
     max_attempts: int | None = None
+    workflow_dir: str | None = None  # the workflow the conversation is about: job questions answer from its runs
 
 
 # `plan` and `files` survive a turn: a follow-up refines them, and /save writes the last workflow.

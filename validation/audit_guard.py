@@ -21,6 +21,9 @@ import sys
 
 # Programs Snakemake itself starts while loading a workflow (platform.processor() runs `uname -p`).
 _ALLOWED_PROGRAMS = frozenset({"uname", "/usr/bin/uname", "/bin/uname"})
+# Exact read-only probes that snakemake-executor-plugin-slurm runs when Snakemake imports it to build its options
+# (is_query_tool_available, get_min_job_age): nothing else may follow these programs, and no other arguments.
+_ALLOWED_COMMANDS = frozenset({("which", "sacct"), ("which", "squeue"), ("scontrol", "show", "config")})
 _ALLOWED_DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"})
 _NET_EVENTS = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
                          "socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo"})
@@ -93,7 +96,8 @@ class Guard:
             executable, argv = args[0], args[1]
             program = executable or (argv[0] if isinstance(argv, (list, tuple)) and argv else argv)
             name = os.fsdecode(program) if isinstance(program, (str, bytes, os.PathLike)) else None
-            if name not in _ALLOWED_PROGRAMS:
+            command = tuple(os.fsdecode(a) for a in argv) if isinstance(argv, (list, tuple)) else ()
+            if name not in _ALLOWED_PROGRAMS and command not in _ALLOWED_COMMANDS:
                 self.block(f"starting a process ({program!r})")
         elif event in _PROCESS_EVENTS:
             self.block(f"starting a process ({event})")

@@ -21,6 +21,7 @@ import resource
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,8 @@ _PROBE = _HERE / "isolation_probe.py"
 _FULL_UNSHARE = ("--user", "--map-root-user", "--net", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc")
 _NET_ONLY_UNSHARE = ("--user", "--map-root-user", "--net")
 _PROBE_TIMEOUT_S = 20.0
-_NOT_COPIED = (".snakemake", ".git", "__pycache__")
+# .biopipelines holds run records (and set-aside files) of earlier runs: nothing a check reads
+_NOT_COPIED = (".snakemake", ".git", "__pycache__", ".biopipelines")
 # setrlimit flags of util-linux's prlimit(1), which sets the limits in the child without a preexec_fn
 _PRLIMIT_FLAGS = {resource.RLIMIT_CPU: "--cpu", resource.RLIMIT_AS: "--as", resource.RLIMIT_FSIZE: "--fsize",
                   resource.RLIMIT_NOFILE: "--nofile", resource.RLIMIT_CORE: "--core"}
@@ -200,6 +202,17 @@ def _rlimit_setter(limits: SandboxLimits) -> Callable[[], None]:
     return apply
 
 
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    """Skipped folders, and what is not a file, folder or link: a workflow that ran may leave a tool's named pipes
+    (STAR's _STARtmp fifos after a failure), which copytree cannot copy and no check needs."""
+    skipped = set(names) & set(_NOT_COPIED)
+    for name in set(names) - skipped:
+        mode = os.lstat(os.path.join(folder, name)).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            skipped.add(name)
+    return skipped
+
+
 def _write_files(work: Path, files: Mapping[str, str]) -> None:
     """Write {relative path: text} under `work`, skipping what a directory copy skips. os calls rather than pathlib:
     two checks write ~40 files each per request, and pathlib's per-call overhead was a third of that."""
@@ -240,8 +253,7 @@ class Sandbox:
                 (self._root / "work").mkdir()
                 _write_files(self._root / "work", self._source)
             else:
-                shutil.copytree(self._source, self._root / "work", symlinks=True,
-                                ignore=shutil.ignore_patterns(*_NOT_COPIED))
+                shutil.copytree(self._source, self._root / "work", symlinks=True, ignore=_not_copied)
             (self._root / "home").mkdir()
             (self._root / "tmp").mkdir()
         except BaseException:

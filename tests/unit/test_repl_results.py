@@ -32,7 +32,7 @@ def test_the_repl_answers_show_me_the_results(tmp_path):
     out = io.StringIO()
     session = ChatSession(load_settings("offline", env={}), tmp_path / "t.sqlite", None, out=out)
     try:
-        session.saved = root  # as /save would have set it
+        session.workflow_dir = root  # as /save would have set it
         session.ask("show me the results")
     finally:
         session.close()

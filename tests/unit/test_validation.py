@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -251,6 +252,7 @@ GUARDED_ESCAPES = {
     "process": ('import os\nos.system("touch {marker}")\n', "blocked starting a process"),
     "ctypes": ('import ctypes\ntry:\n    ctypes.CDLL(None).system(b"touch {marker}")\nexcept Exception:\n    pass\n',
                "through ctypes"),
+    "which": ('import subprocess\nsubprocess.run(["which", "touch"])\n', "blocked starting a process"),
     "symlink": ('import os\nos.symlink("{outside}", "escape")\nopen("escape/marker.txt", "w").write("x")\n',
                 "blocked writing"),
 }
@@ -269,6 +271,33 @@ def test_audit_guard_blocks_other_escapes(name: str, tmp_path: Path, monkeypatch
     lint = by_check(validate_files(files, timeout_s=60))["snakemake_lint"]
     assert not lint.ok and expected in lint.details, lint.details
     assert not marker.exists()
+
+
+def test_audit_guard_allows_only_the_slurm_plugins_exact_probes(tmp_path: Path) -> None:
+    """snakemake-executor-plugin-slurm runs `which sacct`, `which squeue` and `scontrol show config` when Snakemake
+    imports it: those exact argv pass, anything more or else does not."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("audit_guard", checks._AUDIT_GUARD)
+    guard_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard_module)
+    guard = guard_module.Guard(os.open(tmp_path / "log", os.O_WRONLY | os.O_CREAT), [str(tmp_path)])
+    for argv in (["which", "sacct"], ["which", "squeue"], ["scontrol", "show", "config"]):
+        guard("subprocess.Popen", (None, argv, None, None))
+    for argv in (["which", "touch"], ["scontrol", "show", "config", "x"], ["scontrol", "update"], "which sacct"):
+        with pytest.raises(PermissionError):
+            guard("subprocess.Popen", (None, argv, None, None))
+
+
+def test_the_sandbox_copy_skips_run_records_and_named_pipes(tmp_path: Path) -> None:
+    """A workflow that ran may hold a failed tool's fifos (STAR's _STARtmp) and its run records: not copied."""
+    from biopipelines.validation.sandbox import _not_copied
+
+    os.mkfifo(tmp_path / "tmp.fifo.read1")
+    (tmp_path / ".biopipelines").mkdir()
+    (tmp_path / "Snakefile").write_text("")
+    assert _not_copied(str(tmp_path), ["tmp.fifo.read1", ".biopipelines", "Snakefile"]) == {"tmp.fifo.read1",
+                                                                                          ".biopipelines"}
 
 
 def test_endless_loop_at_parse_time_times_out_cleanly() -> None:
