@@ -60,6 +60,10 @@ class Entities(BaseModel):
     histone_mark: str | None = Field(None, description="e.g. H3K27ac, H3K4me3")
     umi: bool | None = Field(None, description="true: the reads carry UMIs; false: the user says they do not")
     chemistry: str | None = Field(None, description="10x chemistry, e.g. 3' v3.1, 5' v2, multiome")
+    capture: Literal["exome", "panel"] | None = Field(
+        None, description="targeted DNA sequencing: whole exome or a gene panel (variant calling on target intervals)")
+    covariates: list[str] = Field(default_factory=list,
+                                  description="nuisance factors to model in the design, e.g. ['batch']")
 
 
 class IntentResult(BaseModel):

@@ -24,6 +24,7 @@ from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 from biopipelines.library.matching import normalize, step_marker
 from biopipelines.library.models import Layout, ModuleSpec, Recipe, RecipeStep
 from biopipelines.library.references import ReferenceChoice, choose_reference
+from biopipelines.library.request_config import apply_request
 from biopipelines.library.samples import build_samples, clean_name, relayout
 from biopipelines.library.view import CatalogueView
 from biopipelines.library.wiring import Wiring
@@ -245,6 +246,7 @@ class Planner:
         reference = self.choose_reference()
         samples, contrast = self.samples(layout)
         config = self.config(every, layout, reference, contrast)
+        apply_request(config, self.entities, self.notes)
         if set(config["reference"]) & set(reference.paths):  # the organism's notes matter only when its files do
             self.notes.extend(reference.notes)
         organism = self.library.organism(reference.organism)
@@ -324,6 +326,8 @@ class Planner:
                 # databases and lists that do not follow from the organism (Kraken2 DB, barcode whitelist ...)
                 self.notes.append(f"Set reference.{name} in config/config.yaml: "
                                   f"{self.library.types[keys[key]].description}.")
+        if not {"gtf", "transcriptome"} & set(config["reference"]):
+            config.pop("annotation")  # no step reads an annotation (variant calling): no GTF line to mislead
         for section, values in self.recipe.config.items():
             if section in used_keys:
                 config[section] = {**copy.deepcopy(values), **earlier.get(section, {})}

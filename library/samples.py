@@ -125,7 +125,9 @@ def _conditions_design(entities: Entities, layout: Layout, notes: list[str]) -> 
 
 
 def _chip_design(entities: Entities, layout: Layout, notes: list[str]) -> SampleSheet:
-    marks = list(dict.fromkeys(clean_name(c) for c in entities.conditions if _squash(c) not in INPUT_LIKE))
+    # the histone mark the request names is the antibody (it decides broad or narrow peaks downstream)
+    named = ([entities.histone_mark] if entities.histone_mark else []) + list(entities.conditions)
+    marks = list(dict.fromkeys(clean_name(c) for c in named if _squash(c) not in INPUT_LIKE))
     if not marks:
         marks = ["chip"]
         notes.append("The ChIP target was not given: set the antibody column (broad histone marks such as "
@@ -194,12 +196,24 @@ def _cohort_design(entities: Entities, layout: Layout, notes: list[str]) -> Samp
     return SampleSheet(rows=rows, notes=notes)
 
 
+def _placeholder_batches(rows: list[dict[str, str]]) -> None:
+    """Replicates of each condition alternate over two batches: a balanced guess the user corrects."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        index = seen.get(row.get("condition", ""), 0)
+        seen[row.get("condition", "")] = index + 1
+        row.setdefault("batch", f"batch{index % 2 + 1}")
+
+
 def build_samples(spec: SampleSheetSpec, layout: Layout, entities: Entities) -> SampleSheet:
     """Rows of config/samples.tsv with the columns the recipe names (fq2 only for paired-end data)."""
     design = {"conditions": _conditions_design, "chip": _chip_design, "tumour_normal": _tumour_normal_design,
               "cohort": _cohort_design}[spec.design]
     sheet = design(entities, layout, [])
     columns = [c for c in spec.columns if layout == "paired" or c != "fq2"]
+    if spec.design == "conditions" and "batch" in entities.covariates:
+        columns.insert(columns.index("condition") + 1, "batch")
+        _placeholder_batches(sheet.rows)
     rows = [{c: row.get(c, "") for c in columns} for row in sheet.rows]
     return sheet.model_copy(update={"rows": rows})
 

@@ -25,6 +25,7 @@ SECTIONS = {
                  "The workflow builds every index from them.",
     "de": "Differential expression: design formula, contrast [factor, numerator level, reference level], "
           "FDR level.",
+    "targets": "Capture targets of an exome or panel (BED; empty: whole genome) and the padding added to each.",
 }
 
 

@@ -49,6 +49,10 @@ class SnakemakeRenderer:
         self.paired = plan.read_layout == "paired"
         self.wiring = Wiring(self.modules, library.types, plan.read_layout)
         self.columns = [c for c in self.recipe.samples.columns if self.paired or c != "fq2"]
+        # columns the request added to the sheet (a batch covariate) sit after the recipe's design columns
+        extra = [c for c in (plan.samples[0] if plan.samples else {}) if c not in self.columns and c != "fq2"]
+        for column in extra:
+            self.columns.insert(self.columns.index("fq1") if "fq1" in self.columns else len(self.columns), column)
 
     def rule(self, index: int) -> str:
         module = self.modules[index]

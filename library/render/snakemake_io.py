@@ -72,6 +72,8 @@ def input_expr(binding: Binding, name: str) -> str:
         return "config" + "".join(f"[{py_str(k)}]" for k in binding.config_key or ())
     if binding.kind == "samples":
         return READS[binding.port.mate or 1]
+    if not binding.items:  # an optional collect with no producer in this plan
+        return "[]"
     pad = " " * (PARAM_INDENT + 4)
     items = []
     for item in binding.items:

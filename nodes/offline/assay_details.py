@@ -3,7 +3,9 @@
 Canonical forms, so tests and the planner can compare them exactly:
 - histone_mark: "H3K27ac", "H3K4me3", "H2A.Z" (H and K upper case, the modification lower case); the first named;
 - umi: True for "UMI(s)" / "unique molecular identifiers", False when negated ("no UMIs", "without UMI");
-- chemistry: "3' v3.1", "5' v2", "v3" (version only), "multiome" (the first named; quotes and "prime" normalised).
+- chemistry: "3' v3.1", "5' v2", "v3" (version only), "multiome" (the first named; quotes and "prime" normalised);
+- capture: "exome" for WES / exome / exome capture, "panel" for a targeted or gene panel / capture kit;
+- covariates: ["batch"] when the request names batches to model or correct for.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ _UMI_NEGATED = re.compile(r"\b(?:no|without|lacks?|lacking|not using|don'?t have
 _END_VERSION = re.compile(r"(?<![\w.])([35])\s*(?:'|’|′|prime\b|p\b|-prime\b)\s*(?:gene expression\s+)?"
                           r"v(\d(?:\.\d)?)\b", re.IGNORECASE)
 _VERSION_ONLY = re.compile(r"\bv(\d(?:\.\d)?)\s+chemistry\b|\bchemistry\s+v(\d(?:\.\d)?)\b", re.IGNORECASE)
+_EXOME = re.compile(r"\b(?:whole[- ]exomes?|exomes?|WES|exome[- ]seq(?:uencing)?)\b", re.IGNORECASE)
+_PANEL = re.compile(r"\b(?:(?:gene|targeted|target|hybrid[- ]capture|amplicon)\s+panels?|capture kits?|"
+                    r"targeted (?:sequencing|capture|resequencing)|target(?:ed)? regions?)\b", re.IGNORECASE)
+_BATCH = re.compile(r"\bbatch(?:es)?\b|\bbatch[- ]effects?\b|\bsequencing runs? as (?:a )?covariate\b",
+                    re.IGNORECASE)
 _MULTIOME = re.compile(r"\bmultiome\b|\bscmultiome\b|\bARC\s+(?:chemistry|kit)\b", re.IGNORECASE)
 
 
@@ -34,6 +41,8 @@ class AssayDetails:
     histone_mark: str | None = None
     umi: bool | None = None
     chemistry: str | None = None
+    capture: str | None = None
+    covariates: tuple[str, ...] = ()
 
 
 def read_assay_details(text: str) -> AssayDetails:
@@ -48,4 +57,7 @@ def read_assay_details(text: str) -> AssayDetails:
     found += [(m.start(), "multiome") for m in _MULTIOME.finditer(text)]
     if found:
         chemistry = min(found)[1]
-    return AssayDetails(histone_mark=_canonical_mark(mark.group(1)) if mark else None, umi=umi, chemistry=chemistry)
+    capture = "exome" if _EXOME.search(text) else "panel" if _PANEL.search(text) else None
+    covariates = ("batch",) if _BATCH.search(text) else ()
+    return AssayDetails(histone_mark=_canonical_mark(mark.group(1)) if mark else None, umi=umi, chemistry=chemistry,
+                        capture=capture, covariates=covariates)

@@ -262,6 +262,8 @@ class EntityExtractor:
             histone_mark=details.histone_mark,
             umi=details.umi,
             chemistry=details.chemistry,
+            capture=details.capture,  # type: ignore[arg-type]
+            covariates=list(details.covariates),
         )
 
 

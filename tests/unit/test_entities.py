@@ -137,6 +137,10 @@ CASES = [
     ("old v2 chemistry libraries", {"chemistry": "v2"}),
     ("10x Multiome of brain nuclei", {"chemistry": "multiome"}),
     ("Single Cell 3prime v3 kit", {"chemistry": "3' v3"}),
+    # targeted DNA and design covariates
+    ("variants from the exome capture data", {"capture": "exome"}),
+    ("a 50-gene hybrid capture panel", {"capture": "panel"}),
+    ("two sequencing batches to correct for", {"covariates": ["batch"]}),
 ]
 
 

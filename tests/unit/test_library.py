@@ -50,6 +50,11 @@ def variants() -> list[tuple[str, str, Entities]]:
                 for layout in recipe.layouts:
                     found.append((f"{slug}-{step.id}={option.module}-{layout}", slug,
                                   Entities(tools_requested=[option.module], read_layout=layout)))
+    # requests whose entities change the rendered science (issue 17): capture targets, a broad mark, a batch
+    found += [("germline_variants-exome", "germline_variants", Entities(organism="human", capture="exome")),
+              ("chipseq_peaks-broad_mark", "chipseq_peaks", Entities(organism="human", histone_mark="H3K27me3")),
+              ("rnaseq_de-batch", "rnaseq_de", Entities(organism="human", covariates=["batch"],
+                                                        conditions=["KO", "WT"], sample_count=6))]
     return found
 
 

@@ -152,7 +152,7 @@ def test_unsupported_analysis_is_a_value_error():
     ("germline_variants", Entities(tools_requested=["freebayes", "bcftools call"]), "runs one tool"),
     ("rnaseq_de", Entities(tools_requested=["salmon", "STAR"]), "cannot be combined with STAR"),
     ("rnaseq_de", Entities(tools_excluded=["STAR", "HISAT2"]), "excluded all of them"),
-    ("germline_variants", Entities(tools_requested=["step:bqsr"]), "no bqsr step"),
+    ("germline_variants", Entities(tools_requested=["step:vqsr"]), "no vqsr step"),
 ])
 def test_tools_the_recipe_cannot_use_are_refused(library, recipe, entities, expected):
     with pytest.raises(UnsupportedAnalysis) as caught:

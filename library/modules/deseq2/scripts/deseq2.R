@@ -19,6 +19,15 @@ read_tx2gene <- function(gtf) {
     unique(data.frame(tx = sub("\\.[0-9]+$", "", tx), gene = gene))
 }
 
+# a covariate with a single level (a batch column never filled in) cannot be estimated: it is dropped, not fatal
+usable_design <- function(formula, coldata, factor_name) {
+    terms <- all.vars(formula)
+    single <- terms[terms != factor_name & vapply(terms, function(t) length(unique(coldata[[t]])) < 2, logical(1))]
+    if (length(single) == 0) return(formula)
+    message("dropping single-level covariate(s) from the design: ", paste(single, collapse = ", "))
+    reformulate(setdiff(terms, single))
+}
+
 ids <- unlist(snakemake@params[["samples"]])
 sheet <- read.delim(snakemake@input[["samples"]], stringsAsFactors = FALSE, check.names = FALSE)
 rownames(sheet) <- sheet$sample
@@ -27,7 +36,7 @@ coldata <- sheet[ids, , drop = FALSE]
 contrast <- unlist(snakemake@params[["contrast"]])  # factor, numerator level, reference level
 factor_name <- contrast[1]
 coldata[[factor_name]] <- relevel(factor(coldata[[factor_name]]), ref = contrast[3])
-design <- as.formula(snakemake@params[["design"]])
+design <- usable_design(as.formula(snakemake@params[["design"]]), coldata, factor_name)
 
 if (!is.null(snakemake@input[["quant"]])) {
     suppressPackageStartupMessages(library(tximport))
@@ -53,6 +62,11 @@ register(MulticoreParam(snakemake@threads))
 dds <- DESeq(dds, parallel = snakemake@threads > 1)
 res <- results(dds, contrast = contrast, alpha = snakemake@params[["alpha"]])
 summary(res)
+# shrunken fold changes (DESeq2 vignette; nf-core/differentialabundance shrinks by default) rank and plot genes
+# without the noise of low counts; the MLE column stays for the Wald test it belongs to
+shrunk <- lfcShrink(dds, contrast = contrast, res = res, type = "normal")
+res$log2FoldChange_shrunk <- shrunk$log2FoldChange
+res$lfcSE_shrunk <- shrunk$lfcSE
 res <- res[order(res$padj, na.last = TRUE), ]
 
 write.table(data.frame(gene_id = rownames(res), as.data.frame(res), check.names = FALSE),
@@ -62,7 +76,7 @@ write.table(data.frame(gene_id = rownames(norm), norm, check.names = FALSE),
             snakemake@output[["normalized"]], sep = "\t", quote = FALSE, row.names = FALSE)
 
 pdf(snakemake@output[["plots"]])
-plotMA(res, main = sprintf("%s: %s vs %s", factor_name, contrast[2], contrast[3]))
+plotMA(shrunk, main = sprintf("%s: %s vs %s (shrunken LFC)", factor_name, contrast[2], contrast[3]))
 plotDispEsts(dds)
 # vst() subsamples 1000 genes to fit the trend; small gene sets need the full transformation
 # and a handful of genes (a targeted panel) may not support any dispersion trend: then a plain log2 transform

@@ -17,6 +17,15 @@ read_tx2gene <- function(gtf) {
 }
 
 ids <- unlist(snakemake@params[["samples"]])
+# a covariate with a single level (a batch column never filled in) cannot be estimated: it is dropped, not fatal
+usable_design <- function(formula, coldata, factor_name) {
+    terms <- all.vars(formula)
+    single <- terms[terms != factor_name & vapply(terms, function(t) length(unique(coldata[[t]])) < 2, logical(1))]
+    if (length(single) == 0) return(formula)
+    message("dropping single-level covariate(s) from the design: ", paste(single, collapse = ", "))
+    reformulate(setdiff(terms, single))
+}
+
 sheet <- read.delim(snakemake@input[["samples"]], stringsAsFactors = FALSE, check.names = FALSE)
 rownames(sheet) <- sheet$sample
 coldata <- sheet[ids, , drop = FALSE]
@@ -24,7 +33,7 @@ coldata <- sheet[ids, , drop = FALSE]
 contrast <- unlist(snakemake@params[["contrast"]])  # factor, numerator level, reference level
 factor_name <- contrast[1]
 coldata[[factor_name]] <- relevel(factor(coldata[[factor_name]]), ref = contrast[3])
-design <- model.matrix(as.formula(snakemake@params[["design"]]), data = coldata)
+design <- model.matrix(usable_design(as.formula(snakemake@params[["design"]]), coldata, factor_name), data = coldata)
 
 if (!is.null(snakemake@input[["quant"]])) {
     suppressPackageStartupMessages(library(tximport))
