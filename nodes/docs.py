@@ -53,9 +53,13 @@ def check_overview(value: DocsOverview) -> DocsOverview:
 
 def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[dict], checks: list[CheckResult],
                   attempts: int, layout: list[str], reading: list | None = None) -> str:
+    from biopipelines.library.testdata.fill import RECIPE_DATA
+
+    test_data = RECIPE_DATA.get(plan.recipe)
     return _environment().get_template("workflow_readme.md.j2").render(
         plan=plan, overview=overview.strip(), request=request.replace("\n", " "), steps=steps, checks=checks,
-        validated=all_passed(checks), attempts=attempts, layout=layout, reading=reading or [])
+        validated=all_passed(checks), attempts=attempts, layout=layout, reading=reading or [],
+        test_data=test_data.description if test_data else None)
 
 
 def method_notes(plan: WorkflowPlan, library, cards: list | None = None) -> list:

@@ -1,7 +1,7 @@
 """Result folders as executed workflows leave them, for `biopipelines analyze` tests.
 
 Each writer lays out report.json (the plan's steps, as `generate` writes it), config/samples.tsv and the result files
-at the paths the modules declare, with the shared synthetic dataset's planted truths (tests/modules/synthetic.py):
+at the paths the modules declare, with the shared synthetic dataset's planted truths (library/testdata/synthetic.py):
 the DE table and normalized counts follow the planted expression model (GENE_UP ~8x in treated; per-gene levels
 and +-15% sample noise as the read simulator draws them) with DESeq2's columns and a median-of-ratios
 normalisation and Welch tests standing in for DESeq2's model; the cohort VCF is bcftools call's record of the
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 
 def _workflow(root: Path, analysis_type: str, modules: list[str], samples: list[dict]) -> Path:

@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
     if args.cores < 1:
         raise UserError("--cores must be at least 1")
     if args.test:
-        check_test_data(directory)
+        from biopipelines.graph.commands.run_test_data import prepare_test_data
+
+        prepare_test_data(directory)
     from biopipelines.graph.commands.run_progress import RunProgress
     from biopipelines.graph.commands.run_session import RunSession
     from biopipelines.validation.execution.profile import local_profile, profile_source
@@ -55,31 +57,6 @@ def workflow_dir(name: str) -> Path:
     if not (path / "workflow" / "Snakefile").is_file():
         raise UserError(f"{path} has no workflow/Snakefile; point at a generated workflow directory")
     return path.resolve()
-
-
-def check_test_data(directory: Path) -> None:
-    """.test/ as generated holds empty placeholders (enough for the dry run, not for a real run): say so at once.
-    The inputs are the sample sheet's files and config.yaml's reference section."""
-    import csv
-
-    from biopipelines.core.yaml_files import read_yaml
-
-    test = directory / ".test"
-    if not (test / "config" / "config.yaml").is_file():
-        raise UserError(f"{directory} has no .test/config/config.yaml; --test needs the workflow's .test/ setup")
-    config = read_yaml(test / "config" / "config.yaml")
-    config = config if isinstance(config, dict) else {}
-    inputs = [str(v) for v in (config.get("reference") or {}).values()] if isinstance(config.get("reference"),
-                                                                                       dict) else []
-    sheet = test / str(config.get("samples", "config/samples.tsv"))
-    if sheet.is_file():
-        with sheet.open(newline="") as handle:
-            inputs += [v for row in csv.DictReader(handle, delimiter="\t") for k, v in row.items()
-                       if k and k.startswith("fq") and v]
-    empty = [p for p in inputs if (test / p).is_file() and (test / p).stat().st_size == 0]
-    if empty:
-        raise UserError(f".test/{empty[0]} (and {len(empty) - 1} more inputs) are empty placeholders made for the "
-                        "dry run; put small real data there before `run --test`")
 
 
 def _heal_attempts(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import pytest
 
 from tests import analysis_results as results
 from tests.cli import run_cli
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 
 def test_analyze_writes_figures_and_a_report(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules.harness import Run
 from tests.modules.readers import strongest_peak, table, vcf_records
 

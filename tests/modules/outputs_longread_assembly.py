@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules import synthetic_longread_assembly as lra
 from tests.modules.harness import Run
 from tests.modules.readers import vcf_records

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 BIN = 1_000  # the base resolution the Hi-C test runs at
 CONTACT = (("chr1", 5_000, 6_000), ("chr1", 25_000, 26_000))  # two 1 kb bins, planted in contact

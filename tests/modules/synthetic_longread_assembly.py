@@ -19,7 +19,7 @@ import random
 import subprocess
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 BACTERIUM_LENGTH = 50_000
 PLANTED_GENES = 5

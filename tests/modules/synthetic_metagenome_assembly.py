@@ -2,7 +2,7 @@
 
 Three random "genomes" of 40 kb with different GC content (35%, 50%, 65%: the composition signal binners use) are
 sequenced in two samples at different, sample-specific depths (the coverage signal), plus an 800 bp element that only the contig filter should remove. Reads are simulated like
-tests/modules/synthetic.py (uniform fragments, 0.1% substitution errors, 75 bp paired reads, gzip FASTQ).
+library/testdata/synthetic.py (uniform fragments, 0.1% substitution errors, 75 bp paired reads, gzip FASTQ).
 
 A shared test dataset (like nf-core's test-datasets): tests/modules/workflows/ (metagenome_assembly.py) runs
 workflows on it, and several modules' checks (library/modules/<id>/test/check.py) compare their outputs
@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 GENOME_LENGTH = 40_000
 GC = {"genome_a": 0.35, "genome_b": 0.50, "genome_c": 0.65}

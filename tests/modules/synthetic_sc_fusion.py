@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 CELLS = 20
 AMBIENT = 300

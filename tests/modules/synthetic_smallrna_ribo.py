@@ -6,7 +6,7 @@ isomiR) followed by the TruSeq small RNA 3' adapter, plus adapter dimers and non
 3 treated); MIR_UP is FOLD times more abundant in treated. The exact number of reads made from each miRNA in each
 sample is returned, so counts can be compared with the truth.
 
-Ribo-seq: the shared toy genome (tests/modules/synthetic.py) with coding genes (ATG...stop across the two exons,
+Ribo-seq: the shared toy genome (library/testdata/synthetic.py) with coding genes (ATG...stop across the two exons,
 every fourth gene on the minus strand); 28-30 nt footprints whose P-site (12 nt from the 5' end, 13 for 30 nt)
 sits in frame 0 of the CDS for 80% of reads (10% each in frames 1 and 2), with an initiation peak at the start
 codon, followed by the Ingolia-protocol linker; plus rRNA fragments from a separate rRNA FASTA. GENE_UP has FOLD
@@ -25,7 +25,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 SMALL_ADAPTER = "TGGAATTCTCGGGTGCCAAGG"
 RIBO_ADAPTER = "CTGTAGGCACCATCAAT"

@@ -19,7 +19,7 @@ import gzip
 import random
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 # -- splicing ------------------------------------------------------------------------------------------------------
 

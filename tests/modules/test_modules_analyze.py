@@ -11,7 +11,7 @@ from biopipelines.core.settings import load_settings
 from biopipelines.llm.factory import ModelFactory
 from biopipelines.nodes.analysis.node import analyze
 from biopipelines.nodes.deps import NodeDeps
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules.harness import Run
 from tests.modules.workflows.core import WORKFLOWS
 

@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules import synthetic_hic_somatic as hs
 from tests.modules.checks import module_check
 from tests.modules.harness import SNAKEMAKE, Run, render

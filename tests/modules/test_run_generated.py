@@ -1,8 +1,8 @@
 """`biopipelines run --test` on generated workflows with Debian's tools, and `--heal` ending planted failures in a
 successful resumed run whose record names the change.
 
-The workflows are what `generate` writes (the library renderer), with synthetic.py's reads and reference put into
-their .test/ (tests/modules/dot_test.py). Planted failures: Picard's Java heap too small for the reads (its -Xmx
+The workflows are what `biopipelines generate` writes for two plain requests; `run --test` itself fills their .test/
+placeholders with library/testdata's synthetic reads and reference (planted DE gene, planted SNV). Planted failures: Picard's Java heap too small for the reads (its -Xmx
 comes from the rule's mem_mb: a real out-of-memory, healed by raising mem_mb), a STAR index missing a file
 (healed by setting it aside so the index rule rebuilds it) and a reverse-strandedness setting on a forward library
 (healed by inferring the strandedness with featureCounts).
@@ -10,6 +10,7 @@ comes from the rule's mem_mb: a real out-of-memory, healed by raising mem_mb), a
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -17,20 +18,19 @@ from pathlib import Path
 import pytest
 
 from biopipelines.core.run_record import RunRecord, load_records
-from biopipelines.core.schemas import Entities
+from biopipelines.library.testdata import synthetic as syn
 from tests.cli import run_cli
-from tests.modules import synthetic as syn
-from tests.modules.dot_test import fill_dot_test
-from tests.modules.harness import SHIMS, render, skip_unless_installed
+from tests.modules.harness import SHIMS, skip_unless_installed
 
-RNA = ("rnaseq_de", Entities())
-DNA = ("germline_variants", Entities(tools_requested=["bcftools"]))
+RNA = "Differential expression for 6 paired-end mouse liver samples, 3 knockout vs 3 wild type, STAR and DESeq2"
+DNA = "Germline SNV calling with bcftools for 3 paired-end whole-genome samples of Arabidopsis thaliana"
 
 
-def _generated(root: Path, recipe: tuple[str, Entities], kind: str, scratch: Path, **options) -> Path:
-    modules = render(root, *recipe)
-    skip_unless_installed(f"run --test of {recipe[0]}", modules)
-    fill_dot_test(root, kind, scratch, **options)
+def _generated(root: Path, query: str) -> Path:
+    done = run_cli("generate", query, "--out", str(root), "--force", timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr).decode()[-4000:]
+    report = json.loads((root / "report.json").read_text())
+    skip_unless_installed(f"run --test of {report['analysis_type']}", [s["module"] for s in report["plan"]["steps"]])
     return root
 
 
@@ -43,7 +43,7 @@ def _run(root: Path, *extra: str) -> tuple[int, str, RunRecord]:
 
 @pytest.fixture(scope="module")
 def rnaseq_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, RunRecord]:
-    root = _generated(tmp_path_factory.mktemp("rnaseq") / "wf", RNA, "rna", tmp_path_factory.mktemp("rna_data"))
+    root = _generated(tmp_path_factory.mktemp("rnaseq") / "wf", RNA)
     return (root, *_run(root))
 
 
@@ -52,6 +52,7 @@ def test_rnaseq_de_runs_end_to_end_and_finds_the_planted_gene(rnaseq_run) -> Non
     assert code == 0, output[-4000:]
     assert record.status == "succeeded" and record.jobs_done == record.jobs_total and record.test
     assert f"[{record.jobs_total}/{record.jobs_total} jobs]" in output
+    assert "wrote synthetic data into .test/" in output
     top = (root / ".test" / "results" / "deseq2" / "de_results.tsv").read_text().splitlines()[1]
     assert top.split("\t")[0] == syn.GENE_UP
 
@@ -94,7 +95,7 @@ def test_a_missing_index_file_is_rebuilt_and_the_run_resumes(rnaseq_run, tmp_pat
 
 
 def test_germline_out_of_memory_gets_more_memory_and_the_run_resumes(tmp_path: Path) -> None:
-    root = _generated(tmp_path / "wf", DNA, "dna", tmp_path / "data", samples=3)
+    root = _generated(tmp_path / "wf", DNA)
     (root / "profiles" / "default").mkdir(parents=True)
     # Picard's heap is 80% of mem_mb: 8 MB cannot hold MarkDuplicates' tables for these reads (16 MB can)
     (root / "profiles" / "default" / "config.yaml").write_text("set-resources:\n  picard_markduplicates:\n"

@@ -17,7 +17,7 @@ from biopipelines.nodes.analysis.figures import image_size, is_blank
 from biopipelines.nodes.analysis.node import analyze
 from biopipelines.nodes.deps import NodeDeps
 from tests import analysis_results as results
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 
 @pytest.fixture(scope="module")

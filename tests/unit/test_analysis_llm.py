@@ -15,7 +15,7 @@ from biopipelines.nodes.analysis.schemas import PlotCode
 from biopipelines.nodes.deps import NodeDeps
 from tests import analysis_results as results
 from tests.fakes import ScriptedChatModel
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 HOSTILE = {
     "ssh_key": 'key = open("~/.ssh/id_rsa").read()\n',

@@ -13,7 +13,7 @@ from biopipelines.core.settings import load_settings
 from biopipelines.graph.repl import ChatSession
 from biopipelines.graph.repl_results import results_target
 from tests import analysis_results as results
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 
 
 def test_results_turns_are_recognised_and_others_are_not(tmp_path):

@@ -1,5 +1,5 @@
 """The core short-read workflows (RNA-seq DE, germline and viral variants, ChIP-seq, ATAC-seq, structural variants)
-on tests/modules/synthetic.py's shared genome and reads: its planted DE gene, SNV, peak and deletion are checked by
+on library/testdata/synthetic.py's shared genome and reads: its planted DE gene, SNV, peak and deletion are checked by
 several modules of each workflow.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 # name -> (recipe, entities, synthetic data kind)

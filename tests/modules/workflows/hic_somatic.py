@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules import synthetic_hic_somatic as hs
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 

@@ -1,4 +1,4 @@
-"""Long-read variant calling on tests/modules/synthetic.py's genome (simulated Nanopore-like reads carrying its
+"""Long-read variant calling on library/testdata/synthetic.py's genome (simulated Nanopore-like reads carrying its
 planted deletion), and genome assembly of tests/modules/synthetic_longread_assembly.py's toy bacterium.
 
 Clair3 and Longshot have no Debian package, so the small-variant step is left out. Debian's Flye cannot run (its
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules import synthetic_longread_assembly as lra
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 

@@ -1,6 +1,6 @@
 """The metagenome assembly and binning recipe on tests/modules/synthetic_metagenome_assembly.py's toy community
 (three genomes of different GC at planted depths in two samples, plus a short element), and an ATAC-seq workflow
-on tests/modules/synthetic.py's open-chromatin reads where bedtools genomecov and Picard CollectInsertSizeMetrics
+on library/testdata/synthetic.py's open-chromatin reads where bedtools genomecov and Picard CollectInsertSizeMetrics
 are the alternatives.
 
 The binners (MetaBAT2, MaxBin2, CONCOCT), the depth tool and CheckM2/GTDB-Tk are not packaged in Debian, so the

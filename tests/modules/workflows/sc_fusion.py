@@ -1,6 +1,6 @@
 """Single-cell (10x) and RNA-fusion workflows on tests/modules/synthetic_sc_fusion.py's data (planted cells, empty
 droplets and a planted fusion breakpoint), plus kallisto quant in the bulk RNA-seq DE recipe on
-tests/modules/synthetic.py's reads. Salmon alevin is not run (Debian's salmon 1.10.1 crashes in alevin mode); the
+library/testdata/synthetic.py's reads. Salmon alevin is not run (Debian's salmon 1.10.1 crashes in alevin mode); the
 fusion callers (Arriba, STAR-Fusion) are not packaged in Debian, so the fusion run stops at the alignment.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules import synthetic_sc_fusion as sc
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 

@@ -4,7 +4,7 @@ Run on the `sc_kallisto` workflow (tests/modules/workflows/sc_fusion.py)."""
 
 from __future__ import annotations
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules.harness import Run
 
 WORKFLOW = "sc_kallisto"

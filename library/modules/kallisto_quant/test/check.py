@@ -4,7 +4,7 @@ Run on the `rnaseq_kallisto_deseq2` workflow (tests/modules/workflows/sc_fusion.
 
 from __future__ import annotations
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules.harness import Run
 
 WORKFLOW = "rnaseq_kallisto_deseq2"

@@ -4,7 +4,7 @@ Run on the `rnaseq_salmon_deseq2` workflow (tests/modules/workflows/core.py)."""
 
 from __future__ import annotations
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules.harness import Run
 from tests.modules.readers import table
 

@@ -1,4 +1,5 @@
-"""Tiny synthetic data sets with a planted truth, made by the tests (seeded, so every run is the same).
+"""Tiny synthetic data sets with a planted truth (seeded, so every run is the same): the data of
+`biopipelines run --test` (testdata/fill.py) and of the module tests.
 
 - a two-contig genome with a toy GTF (two-exon genes) and its spliced transcriptome;
 - RNA-seq reads: 3 control + 3 treated samples, one gene (GENE_UP) ~8x higher in treated;
@@ -129,25 +130,30 @@ def write_reference(folder: Path) -> dict[str, Path]:
 
 
 def rnaseq_reads(folder: Path, paired: bool = True, per_gene: int = 200, fold: int = 8) -> list[dict]:
-    """Six samples; genes get between `per_gene`/2 and 2x`per_gene` fragments (a fixed level per gene, with
-    +-15% sample noise), GENE_UP `fold` times more in treated."""
-    ref, items = genome(), genes()
-    levels = {g.gene_id: random.Random(g.gene_id).uniform(0.5, 2.0) for g in items}
+    """Six samples, 3 control + 3 treated (see rnaseq_sample)."""
     rows = []
     for condition in ("control", "treated"):
         for rep in (1, 2, 3):
             sample = f"{condition}_{rep}"
-            rng = random.Random(f"{sample}-rna")
-            pairs = []
-            for gene in items:
-                wanted = per_gene * levels[gene.gene_id] * (
-                    fold if condition == "treated" and gene.gene_id == GENE_UP else 1)
-                wanted = int(wanted * rng.uniform(0.85, 1.15))
-                pairs += list(_pairs(transcript_seq(ref, gene), wanted, rng))
-            rng.shuffle(pairs)
-            r1, r2 = write_reads(folder, sample, pairs, paired)
+            r1, r2 = rnaseq_sample(folder, sample, condition == "treated", paired, per_gene, fold)
             rows.append({"sample": sample, "condition": condition, "fq1": str(r1), "fq2": str(r2 or "")})
     return rows
+
+
+def rnaseq_sample(folder: Path, sample: str, treated: bool, paired: bool = True, per_gene: int = 200,
+                  fold: int = 8) -> tuple[Path, Path | None]:
+    """One sample's reads: genes get between `per_gene`/2 and 2x`per_gene` fragments (a fixed level per gene, with
+    +-15% sample noise), GENE_UP `fold` times more when `treated`."""
+    ref, items = genome(), genes()
+    levels = {g.gene_id: random.Random(g.gene_id).uniform(0.5, 2.0) for g in items}
+    rng = random.Random(f"{sample}-rna")
+    pairs = []
+    for gene in items:
+        wanted = per_gene * levels[gene.gene_id] * (fold if treated and gene.gene_id == GENE_UP else 1)
+        wanted = int(wanted * rng.uniform(0.85, 1.15))
+        pairs += list(_pairs(transcript_seq(ref, gene), wanted, rng))
+    rng.shuffle(pairs)
+    return write_reads(folder, sample, pairs, paired)
 
 
 def variant_genome() -> dict[str, str]:
@@ -178,18 +184,22 @@ def deleted_genome() -> dict[str, str]:
 def dna_reads(folder: Path, samples: int = 2, depth: int = 25, paired: bool = True,
               deletion: bool = False) -> list[dict]:
     """Whole-genome reads at ~`depth`x from the genome carrying the homozygous SNV (and the deletion)."""
-    mutated = deleted_genome() if deletion else variant_genome()
     rows = []
     for index in range(1, samples + 1):
         sample = f"sample_{index}"
-        rng = random.Random(f"{sample}-dna")
-        pairs = []
-        for contig, seq in mutated.items():
-            count = len(seq) * depth // (2 * READ_LEN)
-            pairs += list(_pairs(seq, count, rng))
-        r1, r2 = write_reads(folder, sample, pairs, paired)
+        r1, r2 = dna_sample(folder, sample, depth, paired, deletion)
         rows.append({"sample": sample, "fq1": str(r1), "fq2": str(r2 or "")})
     return rows
+
+
+def dna_sample(folder: Path, sample: str, depth: int = 25, paired: bool = True,
+               deletion: bool = False) -> tuple[Path, Path | None]:
+    mutated = deleted_genome() if deletion else variant_genome()
+    rng = random.Random(f"{sample}-dna")
+    pairs = []
+    for seq in mutated.values():
+        pairs += list(_pairs(seq, len(seq) * depth // (2 * READ_LEN), rng))
+    return write_reads(folder, sample, pairs, paired)
 
 
 def atac_reads(folder: Path, paired: bool = True) -> list[dict]:
