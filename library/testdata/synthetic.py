@@ -210,19 +210,25 @@ def atac_reads(folder: Path, paired: bool = True) -> list[dict]:
 
 def chip_reads(folder: Path, paired: bool = True, background: int = 6_000, enriched: int = 1_500) -> list[dict]:
     """chip_1 (enriched around PEAK) with its input control input_1 (uniform)."""
-    ref = genome()
-    contig, summit = PEAK
     rows = []
     for sample, extra in (("chip_1", enriched), ("input_1", 0)):
-        rng = random.Random(f"{sample}-chip")
-        pairs = []
-        for name, seq in ref.items():
-            pairs += list(_pairs(seq, background * len(seq) // sum(CONTIGS.values()), rng))
-        starts = [min(max(0, int(rng.gauss(summit - FRAGMENT // 2, 60))), len(ref[contig]) - FRAGMENT)
-                  for _ in range(extra)]
-        pairs += list(_pairs(ref[contig], extra, rng, starts))
-        rng.shuffle(pairs)
-        r1, r2 = write_reads(folder, sample, pairs, paired)
+        r1, r2 = chip_sample(folder, sample, extra, paired, background)
         rows.append({"sample": sample, "antibody": "chip" if extra else "input",
                      "control": "input_1" if extra else "", "fq1": str(r1), "fq2": str(r2 or "")})
     return rows
+
+
+def chip_sample(folder: Path, sample: str, enriched: int, paired: bool = True,
+                background: int = 6_000) -> tuple[Path, Path | None]:
+    """`background` uniform fragments plus `enriched` fragments around PEAK (0 for an input control)."""
+    ref = genome()
+    contig, summit = PEAK
+    rng = random.Random(f"{sample}-chip")
+    pairs = []
+    for seq in ref.values():
+        pairs += list(_pairs(seq, background * len(seq) // sum(CONTIGS.values()), rng))
+    starts = [min(max(0, int(rng.gauss(summit - FRAGMENT // 2, 60))), len(ref[contig]) - FRAGMENT)
+              for _ in range(enriched)]
+    pairs += list(_pairs(ref[contig], enriched, rng, starts))
+    rng.shuffle(pairs)
+    return write_reads(folder, sample, pairs, paired)

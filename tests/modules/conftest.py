@@ -2,9 +2,10 @@
 test files can also be imported by other tests without an unregistered-marker warning).
 
 tests/modules/ is the shared harness of the catalogue's module checks (library/modules/<id>/test/check.py):
-harness.py renders and runs a workflow, workflows/ defines the shared workflow runs, synthetic*.py make the shared
-test datasets with their planted truths (like nf-core's test-datasets), readers.py and outputs_<family>.py read
-tool outputs for several checks, and test_modules_*.py keep the end-to-end tests of whole workflows."""
+harness.py renders and runs a workflow, workflows/ defines the shared workflow runs, synthetic_*.py (on the package's
+library/testdata/synthetic.py) make the shared test datasets with their planted truths (like nf-core's
+test-datasets), readers.py and outputs_<family>.py read tool outputs for several checks, and test_modules_*.py keep
+the end-to-end tests of whole workflows."""
 
 from __future__ import annotations
 
