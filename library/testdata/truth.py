@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+from collections.abc import Iterator
 from pathlib import Path
 
 from biopipelines.library.testdata import synthetic as syn
@@ -28,18 +29,11 @@ def planted_de_gene(test: Path) -> tuple[bool, str]:
 
 def planted_snv(test: Path) -> tuple[bool, str]:
     contig, position = syn.SNV
-    vcfs = sorted((test / "results").rglob("*.vcf.gz"))
-    if not vcfs:
-        return False, "no results/**/*.vcf.gz was written"
-    for vcf in vcfs:
-        with gzip.open(vcf, "rt") as handle:
-            for line in handle:
-                fields = line.split("\t", 5)
-                if (not line.startswith("#") and len(fields) > 4 and fields[0] == contig
-                        and fields[1] == str(position) and syn.snv_alt() in fields[4].split(",")):
-                    where = vcf.relative_to(test)
-                    return True, f"the planted {syn.snv_ref()}>{syn.snv_alt()} at {contig}:{position} is in {where}"
-    return False, f"no VCF under results/ has the planted {syn.snv_ref()}>{syn.snv_alt()} at {contig}:{position}"
+    change = f"{syn.snv_ref()}>{syn.snv_alt()} at {contig}:{position}"
+    for vcf, fields in _vcf_records(test):
+        if fields[0] == contig and fields[1] == str(position) and syn.snv_alt() in fields[4].split(","):
+            return True, f"the planted {change} is in {vcf.relative_to(test)}"
+    return False, f"no VCF under results/ has the planted {change}"
 
 
 def planted_peak(test: Path) -> tuple[bool, str]:
@@ -62,14 +56,19 @@ def planted_peak(test: Path) -> tuple[bool, str]:
 def planted_deletion(test: Path) -> tuple[bool, str]:
     """A DEL call within 50 bp of both ends of the planted 1 kb deletion."""
     contig, start, end = syn.DELETION
+    for vcf, fields in _vcf_records(test):
+        info = dict(item.split("=", 1) for item in fields[7].split(";") if "=" in item)
+        if (fields[0] == contig and info.get("SVTYPE") == "DEL" and info.get("END", "").isdigit()
+                and abs(int(fields[1]) - start) < 50 and abs(int(info["END"]) - end) < 50):
+            return True, f"the planted deletion {contig}:{start}-{end} is called in {vcf.relative_to(test)}"
+    return False, f"no VCF under results/ calls the planted deletion {contig}:{start}-{end}"
+
+
+def _vcf_records(test: Path) -> Iterator[tuple[Path, list[str]]]:
+    """(file, fields) of every record of every results/**/*.vcf.gz, with at least the 8 fixed columns."""
     for vcf in sorted((test / "results").rglob("*.vcf.gz")):
         with gzip.open(vcf, "rt") as handle:
             for line in handle:
                 fields = line.rstrip("\n").split("\t")
-                if line.startswith("#") or len(fields) < 8 or fields[0] != contig:
-                    continue
-                info = dict(item.split("=", 1) for item in fields[7].split(";") if "=" in item)
-                if (info.get("SVTYPE") == "DEL" and info.get("END", "").isdigit()
-                        and abs(int(fields[1]) - start) < 50 and abs(int(info["END"]) - end) < 50):
-                    return True, f"the planted deletion {contig}:{start}-{end} is called in {vcf.relative_to(test)}"
-    return False, f"no VCF under results/ calls the planted deletion {contig}:{start}-{end}"
+                if not line.startswith("#") and len(fields) >= 8:
+                    yield vcf, fields
