@@ -35,8 +35,12 @@ class PortType(Strict):
     # Where the data comes from when no step in the plan produces it: "samples" (the sample sheet's fq1/fq2
     # columns) or "config:<section>.<key>" (a path the user sets in config.yaml).
     source: str | None = None
-    # The empty placeholder the synthetic .test/ dataset gets for a config-sourced type.
+    # The empty placeholder the synthetic .test/ dataset gets for a config-sourced type ({sample} in it for a
+    # sample-sheet column).
     test_path: str | None = None
+    # The sample-sheet column that holds this type's file when the source is "samples" and it is not the reads
+    # (a genome assembly per isolate); None: the fq1/fq2 columns.
+    column: str | None = None
     # The Snakemake report category of outputs of this type (key figures and tables), None: not in the report.
     report: str | None = None
 
@@ -208,8 +212,8 @@ class RecipeStep(Strict):
 
 class SampleSheetSpec(Strict):
     # conditions: DE contrasts; chip: ChIP libraries name their input control; tumour_normal: tumour samples name
-    # their matched normal in `control`; cohort: samples only
-    design: Literal["conditions", "chip", "tumour_normal", "cohort"]
+    # their matched normal in `control`; cohort: samples only; assemblies: one genome assembly (FASTA) per sample
+    design: Literal["conditions", "chip", "tumour_normal", "cohort", "assemblies"]
     columns: list[str]
 
     @property

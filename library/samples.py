@@ -2,7 +2,8 @@
 
 Four designs, named by the recipe: `conditions` (sample, condition: DE contrasts), `chip` (sample, antibody,
 control: each ChIP library names its input control), `tumour_normal` (sample, control: each tumour names its
-matched normal) and `cohort` (sample only: joint variant calling).
+matched normal), `cohort` (sample only: joint variant calling) and `assemblies` (sample, assembly: one genome
+assembly per isolate, for a pan-genome).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from biopipelines.core.schemas import Entities
 from biopipelines.library.models import Layout, SampleSheetSpec
 
+ASSEMBLY = re.compile(r"\.(fasta|fa|fna|fas|contigs)(\.gz)?$", re.IGNORECASE)
 FASTQ = re.compile(r"\.(fastq|fq)(\.gz)?$", re.IGNORECASE)
 MATE = re.compile(r"^(?P<stem>.+?)(?:[._-](?:R)?(?P<mate>[12]))?(?:_001)?\.(?:fastq|fq)(?:\.gz)?$", re.IGNORECASE)
 REFERENCE_LEVELS = {"wt", "wildtype", "control", "ctrl", "untreated", "vehicle", "normal", "mock", "baseline",
@@ -196,6 +198,20 @@ def _cohort_design(entities: Entities, layout: Layout, notes: list[str]) -> Samp
     return SampleSheet(rows=rows, notes=notes)
 
 
+def _assemblies_design(entities: Entities, layout: Layout, notes: list[str]) -> SampleSheet:
+    """One row per genome assembly: the FASTA files the request names, else placeholders under its folder or data/."""
+    files = sorted(p for p in entities.input_paths if ASSEMBLY.search(p))
+    if files:
+        return SampleSheet(rows=[{"sample": clean_name(ASSEMBLY.sub("", f.rsplit("/", 1)[-1])), "assembly": f}
+                                 for f in files], notes=notes)
+    folders = [p.rstrip("/") for p in entities.input_paths if not FASTQ.search(p)]
+    base = folders[0] if folders else "data"
+    notes.append(f"The sample sheet has placeholder rows ({base}/<sample>.fasta): list one genome assembly per "
+                 "isolate in config/samples.tsv before running.")
+    names = [f"isolate_{i}" for i in range(1, (entities.sample_count or 4) + 1)]
+    return SampleSheet(rows=[{"sample": n, "assembly": f"{base}/{n}.fasta"} for n in names], notes=notes)
+
+
 def _placeholder_batches(rows: list[dict[str, str]]) -> None:
     """Replicates of each condition alternate over two batches: a balanced guess the user corrects."""
     seen: dict[str, int] = {}
@@ -208,7 +224,7 @@ def _placeholder_batches(rows: list[dict[str, str]]) -> None:
 def build_samples(spec: SampleSheetSpec, layout: Layout, entities: Entities) -> SampleSheet:
     """Rows of config/samples.tsv with the columns the recipe names (fq2 only for paired-end data)."""
     design = {"conditions": _conditions_design, "chip": _chip_design, "tumour_normal": _tumour_normal_design,
-              "cohort": _cohort_design}[spec.design]
+              "cohort": _cohort_design, "assemblies": _assemblies_design}[spec.design]
     sheet = design(entities, layout, [])
     columns = [c for c in spec.columns if layout == "paired" or c != "fq2"]
     if spec.design == "conditions" and "batch" in entities.covariates:

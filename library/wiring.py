@@ -29,6 +29,7 @@ class Binding:
     output: Port | None = None  # the producer's output port
     expand: str | None = None  # sample set to expand over: the consumer gathers a per-sample output of all samples
     config_key: tuple[str, ...] | None = None  # kind "config"
+    column: str | None = None  # kind "samples": a sample-sheet column other than the reads
     items: tuple["Binding", ...] = field(default=())  # kind "collect"
 
     @property
@@ -74,7 +75,7 @@ class Wiring:
             return None
         port_type = self.types[port.type]
         if port_type.source == "samples":
-            return Binding("samples", port)
+            return Binding("samples", port, column=port_type.column)
         if port_type.config_key:
             return Binding("config", port, config_key=port_type.config_key)
         return None

@@ -39,9 +39,15 @@ def analysis_steps(plan: WorkflowPlan) -> list:
 def offline_overview(plan: WorkflowPlan) -> str:
     tools = ", ".join(dict.fromkeys(s.tool for s in analysis_steps(plan)))
     layout = "paired-end" if plan.read_layout == "paired" else "single-end"
-    return (f"This Snakemake workflow runs {plan.title} on {layout} reads, using {tools}. "
+    inputs = "one genome assembly per sample" if _from_assemblies(plan) else f"{layout} reads"
+    return (f"This Snakemake workflow runs {plan.title} on {inputs}, using {tools}. "
             "Every step runs in its own pinned conda environment, every tunable value is in config/config.yaml, "
             "and the SLURM profile in profiles/slurm sets per-rule resources.")
+
+
+def _from_assemblies(plan: WorkflowPlan) -> bool:
+    """The sample sheet lists assemblies (a pan-genome), not reads."""
+    return bool(plan.samples) and "assembly" in plan.samples[0]
 
 
 def check_overview(value: DocsOverview) -> DocsOverview:

@@ -127,6 +127,8 @@ def _samples_schema(columns: tuple[str, ...]) -> str:
     for column in ("fq1", "fq2"):
         if column in properties:
             properties[column] = {"type": "string", "minLength": 1, "description": f"path of the {column} reads"}
+    if "assembly" in properties:
+        properties["assembly"] = {"type": "string", "minLength": 1, "description": "path of the genome assembly (FASTA)"}
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               "description": "one row of config/samples.tsv", "type": "object", "properties": properties,
               "required": list(columns)}
@@ -157,6 +159,10 @@ def test_dataset(plan: WorkflowPlan, config: dict, columns: list[str],
             if column in columns:
                 row[column] = f"data/{row['sample']}_{mate}.fastq.gz"
                 files[f".test/{row[column]}"] = ""
+        for port_type in types.values():  # files named by other sample-sheet columns (an assembly per sample)
+            if port_type.column in columns and port_type.test_path:
+                row[port_type.column] = port_type.test_path.format(sample=row["sample"])
+                files[f".test/{row[port_type.column]}"] = ""
         rows.append(row)
     files[".test/config/config.yaml"] = ("# Synthetic test configuration: the real one with placeholder inputs.\n"
                                          + yaml_io.dump(test_config))

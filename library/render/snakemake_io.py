@@ -71,7 +71,7 @@ def input_expr(binding: Binding, name: str) -> str:
     if binding.kind == "config":
         return "config" + "".join(f"[{py_str(k)}]" for k in binding.config_key or ())
     if binding.kind == "samples":
-        return READS[binding.port.mate or 1]
+        return f"sample_file({py_str(binding.column)})" if binding.column else READS[binding.port.mate or 1]
     if not binding.items:  # an optional collect with no producer in this plan
         return "[]"
     pad = " " * (PARAM_INDENT + 4)

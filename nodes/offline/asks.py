@@ -29,6 +29,9 @@ class AskKind(BaseModel):
     delivered_by: list[str]
     markers: list[str] = Field(default_factory=list)  # recipe step markers that deliver it too
     todo: str | None = None
+    # analysis type -> the words that really ask for this deliverable there: in that assay the ask's own words
+    # usually name the input ("a pan-genome of 200 assemblies"), so the ask counts only when these match too
+    input_of: dict[str, str] = Field(default_factory=dict)
 
 
 class ContrastRule(BaseModel):
@@ -71,7 +74,14 @@ def read_asks(request: str, analysis_type: str | None = None, conditions: list[s
     text = normalise(request)
     implied = load_vocabulary().contrast.implies.get(analysis_type or "")
     compared = implied is not None and (len(conditions) >= 2 or bool(_contrast_pattern().search(text)))
-    return [kind for kind, pattern in load_asks() if pattern.search(text) or (compared and kind.id == implied)]
+    return [kind for kind, pattern in load_asks()
+            if (pattern.search(text) and _asked_here(kind, analysis_type, text)) or (compared and kind.id == implied)]
+
+
+def _asked_here(kind: AskKind, analysis_type: str | None, text: str) -> bool:
+    """False where the ask's words name the assay's input, not a deliverable (see `AskKind.input_of`)."""
+    requires = kind.input_of.get(analysis_type or "")
+    return requires is None or re.search(requires, text) is not None
 
 
 def known_ask_ids() -> tuple[str, ...]:

@@ -159,7 +159,7 @@ def test_every_type_is_reachable_from_patterns(patterns_only: OfflineIntentClass
         "metagenomic_profiling": "shotgun metagenomic taxonomic profiling", "amplicon_16s": "16S amplicon ASVs",
         "metagenome_assembly": "metagenome binning into MAGs", "viral_consensus": "SARS-CoV-2 consensus genomes",
         "longread_assembly": "Nanopore genome assembly with Flye", "spatial_transcriptomics": "Visium spatial data",
-        "crispr_screen": "pooled CRISPR knockout screen",
+        "crispr_screen": "pooled CRISPR knockout screen", "pangenome": "pan-genome",
         # outside the catalogue: recognised by name, answered as unsupported
         "crispr_editing": "CRISPResso editing efficiency", "proteomics_dda": "label-free DDA proteomics",
         "proteomics_dia": "DIA-NN proteomics", "metaproteomics": "metaproteomics", "metabolomics_lcms":
@@ -168,7 +168,7 @@ def test_every_type_is_reachable_from_patterns(patterns_only: OfflineIntentClass
         "phasing_imputation": "genotype imputation", "polygenic_risk": "polygenic risk scores",
         "eqtl_mapping": "eQTL mapping", "radseq_popgen": "ddRAD population genetics", "immune_repertoire":
         "TCR repertoire", "hla_typing": "HLA typing", "phylogenetics": "phylogenetic inference",
-        "pangenome": "pan-genome", "outbreak_phylogeny": "outbreak core SNP", "viral_phylodynamics":
+        "outbreak_phylogeny": "outbreak core SNP", "viral_phylodynamics":
         "phylodynamics", "bacterial_typing": "MLST and AMR", "genome_annotation": "gene prediction",
         "repeat_annotation": "RepeatMasker", "hybrid_assembly": "hybrid assembly", "comparative_genomics":
         "synteny", "orthology": "OrthoFinder", "cnv_calling": "CNVkit copy number", "msi_detection": "MSI",

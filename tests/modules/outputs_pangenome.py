@@ -1,0 +1,59 @@
+"""Readers of pan-genome and phylogeny outputs shared by several module checks: Roary-format presence/absence
+matrices and summaries, FASTA alignments, and the splits (bipartitions) of a Newick tree."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+
+def presence_absence(path: Path, genomes: list[str]) -> dict[str, set[str]]:
+    """Roary-format gene_presence_absence.csv: annotation (product) -> the genomes that carry the gene."""
+    with path.open(newline="") as handle:
+        return {row["Annotation"]: {g for g in genomes if row[g].strip()} for row in csv.DictReader(handle)}
+
+
+def summary_counts(path: Path) -> dict[str, int]:
+    """summary_statistics.txt: {"Core genes": 6, "Shell genes": 3, "Total genes": 9, ...}."""
+    return {line.split("\t")[0]: int(line.split("\t")[-1]) for line in path.read_text().splitlines() if line.strip()}
+
+
+def alignment(path: Path) -> dict[str, str]:
+    seqs: dict[str, list[str]] = {}
+    name = ""
+    for line in path.read_text().splitlines():
+        if line.startswith(">"):
+            name = line[1:].split()[0]
+            seqs[name] = []
+        elif line.strip():
+            seqs[name].append(line.strip())
+    return {n: "".join(parts) for n, parts in seqs.items()}
+
+
+def tree_splits(newick: str) -> tuple[set[str], list[frozenset[str]]]:
+    """The leaves of a Newick tree and the leaf set below each internal node (its clades)."""
+    leaves: set[str] = set()
+    clades: list[frozenset[str]] = []
+    stack: list[set[str]] = []
+    previous = ""
+    for token in re.findall(r"[(),;]|[^(),;]+", newick.strip()):
+        if token == "(":
+            stack.append(set())
+        elif token == ")":
+            below = stack.pop()
+            clades.append(frozenset(below))
+            if stack:
+                stack[-1] |= below
+        elif token not in (",", ";") and previous != ")":  # after ")" comes a node label (support), not a leaf
+            name = token.split(":")[0].strip()
+            leaves.add(name)
+            stack[-1].add(name)
+        previous = token
+    return leaves, clades
+
+
+def has_split(newick: str, side: set[str]) -> bool:
+    """The unrooted tree separates `side` from the other leaves."""
+    leaves, clades = tree_splits(newick)
+    return any(clade in (frozenset(side), frozenset(leaves - side)) for clade in clades)
