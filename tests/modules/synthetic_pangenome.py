@@ -15,7 +15,7 @@ import random
 import subprocess
 from pathlib import Path
 
-from tests.modules import synthetic as syn
+from biopipelines.library.testdata import synthetic as syn
 from tests.modules.synthetic_longread_assembly import CODONS, translate
 
 GENOMES = ["isolate_1", "isolate_2", "isolate_3", "isolate_4"]
