@@ -5,8 +5,9 @@ library/modules/cnvkit_*/test/check.py.
 
 Executed here with Debian's CNVkit 0.9.9 (launched as `cnvkit.py` through tests/modules/bin). Not executed: the
 recipe's read QC, trimming, alignment statistics, depth QC and MultiQC steps (left out for time; the core
-workflows run them). GATK gCNV, ExomeDepth and Control-FREEC are documented alternatives in the CNVkit cards,
-with no module in the library yet.
+workflows run them). Not executed: the `exomedepth` module (the recipe's alternative caller for germline exome
+cohorts; ExomeDepth is not packaged in Debian 12), which is still generated, linted and dry-run. GATK gCNV and
+Control-FREEC are named in the cards and the checklist's gaps, with no module yet.
 """
 
 from __future__ import annotations

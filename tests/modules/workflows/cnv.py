@@ -4,8 +4,7 @@ synthetic capture kit, one with a planted heterozygous deletion and one with a p
 Every CNVkit module of the recipe runs (bins, coverage, pooled reference, fix and CBS segmentation, call and VCF
 export, gene-level table, scatter and diagram). Read QC, trimming, alignment statistics, depth QC and MultiQC are
 left out, and samtools markdup stands in for Picard (no JVM start per sample), to keep the run short; the core
-workflows exercise those. The recipe's tool alternatives named in
-the CNV cards (GATK gCNV, ExomeDepth, Control-FREEC) have no module yet, so nothing else is skipped here.
+workflows exercise those. The recipe's ExomeDepth alternative is not run (not in Debian 12).
 """
 
 from __future__ import annotations
