@@ -1,4 +1,4 @@
-"""Copy-number variant calling (cnv_calling) on tests/modules/synthetic_cnv.py's exome: five samples on a
+"""Copy-number variant calling (cnv_calling) on tests/modules/synthetic_cnv.py's exome: four samples on a
 synthetic capture kit, one with a planted heterozygous deletion and one with a planted duplication.
 
 Every CNVkit module of the recipe runs (bins, coverage, pooled reference, fix and CBS segmentation, call and VCF
