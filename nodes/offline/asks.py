@@ -68,10 +68,16 @@ def _contrast_pattern() -> re.Pattern[str]:
     return re.compile(load_vocabulary().contrast.re)
 
 
+# Work the user says is already done ("we've done SNVs already", "we have already called the variants") is
+# context, not a deliverable: it is masked before asks are read.
+DONE_ALREADY = re.compile(r"\b(we|i) ?(ve|have)? (already )?(done|called|got|finished) [^.,;]{1,40}? already\b"
+                          r"|\b(we|i) ?(ve|have) already (done|called|got|finished) [^.,;]{1,40}")
+
+
 def read_asks(request: str, analysis_type: str | None = None, conditions: list[str] = ()) -> list[AskKind]:
     """The asks the request names, in vocabulary order; with the `analysis_type`, also the comparison that a
     two-group design implies for it (two `conditions` read from the request, or contrast wording)."""
-    text = normalise(request)
+    text = DONE_ALREADY.sub(" ", normalise(request))
     implied = load_vocabulary().contrast.implies.get(analysis_type or "")
     compared = implied is not None and (len(conditions) >= 2 or bool(_contrast_pattern().search(text)))
     return [kind for kind, pattern in load_asks()

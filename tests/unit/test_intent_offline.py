@@ -160,6 +160,7 @@ def test_every_type_is_reachable_from_patterns(patterns_only: OfflineIntentClass
         "metagenome_assembly": "metagenome binning into MAGs", "viral_consensus": "SARS-CoV-2 consensus genomes",
         "longread_assembly": "Nanopore genome assembly with Flye", "spatial_transcriptomics": "Visium spatial data",
         "crispr_screen": "pooled CRISPR knockout screen", "pangenome": "pan-genome",
+        "cnv_calling": "CNVkit copy number",
         # outside the catalogue: recognised by name, answered as unsupported
         "crispr_editing": "CRISPResso editing efficiency", "proteomics_dda": "label-free DDA proteomics",
         "proteomics_dia": "DIA-NN proteomics", "metaproteomics": "metaproteomics", "metabolomics_lcms":
@@ -171,7 +172,7 @@ def test_every_type_is_reachable_from_patterns(patterns_only: OfflineIntentClass
         "outbreak_phylogeny": "outbreak core SNP", "viral_phylodynamics":
         "phylodynamics", "bacterial_typing": "MLST and AMR", "genome_annotation": "gene prediction",
         "repeat_annotation": "RepeatMasker", "hybrid_assembly": "hybrid assembly", "comparative_genomics":
-        "synteny", "orthology": "OrthoFinder", "cnv_calling": "CNVkit copy number", "msi_detection": "MSI",
+        "synteny", "orthology": "OrthoFinder", "msi_detection": "MSI",
         "circrna": "circRNA detection", "longread_isoforms": "Iso-Seq isoforms", "transcript_assembly":
         "StringTie transcript assembly", "rna_editing": "RNA editing", "scatac": "scATAC-seq", "multiome":
         "10x Multiome", "cite_seq": "CITE-seq", "nascent_transcription": "PRO-seq", "clip_seq": "eCLIP",

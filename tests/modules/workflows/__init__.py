@@ -14,10 +14,10 @@ from tests.modules.harness import Run
 from tests.modules.workflows import (
     core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics, sc_fusion, smallrna_ribo, splice_methyl,
 )
-from tests.modules.workflows import pangenome
+from tests.modules.workflows import cnv, pangenome
 
 FAMILIES: tuple[ModuleType, ...] = (core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
-                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome)
+                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv)
 
 
 def owners() -> dict[str, ModuleType]:
