@@ -1,6 +1,6 @@
 """Synthetic exome data for the copy-number execution test (seeded, so every run is the same).
 
-A capture "kit" on tests/modules/synthetic.py's two-contig genome: 150 bp exons every 600 bp, grouped six to a
+A capture "kit" on library/testdata/synthetic.py's two-contig genome: 150 bp exons every 600 bp, grouped six to a
 gene (the BED's 4th column names the gene, as a kit's target file does), and four samples of paired reads drawn
 from the exons (plus a little off-target background) at depths proportional to each exon's copy number:
 
