@@ -14,9 +14,10 @@ from tests.modules.harness import Run
 from tests.modules.workflows import (
     core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics, sc_fusion, smallrna_ribo, splice_methyl,
 )
+from tests.modules.workflows import longread_isoforms
 
 FAMILIES: tuple[ModuleType, ...] = (core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
-                                    sc_fusion, smallrna_ribo, splice_methyl)
+                                    sc_fusion, smallrna_ribo, splice_methyl, longread_isoforms)
 
 
 def owners() -> dict[str, ModuleType]:
