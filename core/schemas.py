@@ -64,6 +64,8 @@ class Entities(BaseModel):
         None, description="targeted DNA sequencing: whole exome or a gene panel (variant calling on target intervals)")
     covariates: list[str] = Field(default_factory=list,
                                   description="nuisance factors to model in the design, e.g. ['batch']")
+    long_read_platform: Literal["pacbio", "ont_direct_rna", "ont"] | None = Field(
+        None, description="long-read platform: pacbio (HiFi, Iso-Seq, Kinnex), ont_direct_rna, ont (cDNA or DNA)")
 
 
 class IntentResult(BaseModel):

@@ -46,6 +46,36 @@ def apply_covariates(config: dict, entities: Entities, notes: list[str]) -> None
                      "fill in the batch column of config/samples.tsv.")
 
 
+# long-read RNA settings per platform: PacBio HiFi/Iso-Seq reads are accurate (splice:hq) and, as FLNC, sense
+# stranded; ONT direct RNA reads are sense stranded (-uf) and noisier (-k14, as minimap2's manual advises)
+LONG_READ_RNA = {
+    "pacbio": {"minimap2_splice": {"preset": "splice:hq", "platform": "PACBIO"},
+               "isoquant": {"data_type": "pacbio_ccs", "stranded": "forward",
+                            "extra": "--model_construction_strategy default_pacbio"}},
+    "ont_direct_rna": {"minimap2_splice": {"extra_prefix": "-uf -k14"}, "isoquant": {"stranded": "forward"}},
+}
+
+
+def apply_long_read_platform(config: dict, entities: Entities, notes: list[str]) -> None:
+    """The long-read platform the request names sets the spliced aligner's preset and IsoQuant's data type."""
+    settings = LONG_READ_RNA.get(entities.long_read_platform or "", {})
+    changed = []
+    for module, values in settings.items():
+        if module not in config:
+            continue
+        for key, value in values.items():
+            if key == "extra_prefix":
+                config[module]["extra"] = f"{value} {config[module]['extra']}".strip()
+                changed.append(f"{module}.extra starts with {value}")
+            else:
+                config[module][key] = value
+                changed.append(f"{module}.{key} = {value}")
+    if changed:
+        reads = {"pacbio": "PacBio HiFi/Iso-Seq", "ont_direct_rna": "Nanopore direct RNA"}[entities.long_read_platform]
+        notes.append(f"{reads} reads: {', '.join(changed)} (config/config.yaml).")
+
+
 def apply_request(config: dict, entities: Entities, notes: list[str]) -> None:
     apply_capture(config, entities, notes)
     apply_covariates(config, entities, notes)
+    apply_long_read_platform(config, entities, notes)

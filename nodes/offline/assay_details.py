@@ -5,7 +5,9 @@ Canonical forms, so tests and the planner can compare them exactly:
 - umi: True for "UMI(s)" / "unique molecular identifiers", False when negated ("no UMIs", "without UMI");
 - chemistry: "3' v3.1", "5' v2", "v3" (version only), "multiome" (the first named; quotes and "prime" normalised);
 - capture: "exome" for WES / exome / exome capture, "panel" for a targeted or gene panel / capture kit;
-- covariates: ["batch"] when the request names batches to model or correct for.
+- covariates: ["batch"] when the request names batches to model or correct for;
+- long_read_platform: "pacbio" (PacBio, HiFi, Iso-Seq, Kinnex), "ont_direct_rna" (Nanopore direct RNA), "ont"
+  (Nanopore otherwise); the aligner presets and IsoQuant's data type follow it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,21 @@ class AssayDetails:
     chemistry: str | None = None
     capture: str | None = None
     covariates: tuple[str, ...] = ()
+    long_read_platform: str | None = None
+
+
+_PACBIO = re.compile(r"\b(?:pacbio|pacific biosciences|hifi|iso[- ]?seq|kinnex|mas[- ]?seq|sequel|revio)\b",
+                     re.IGNORECASE)
+_DIRECT_RNA = re.compile(r"\bdirect[- ]?rna\b|\bdrna(?:[- ]seq)?\b", re.IGNORECASE)
+_NANOPORE = re.compile(r"\b(?:nanopore|ont|minion|gridion|promethion)\b", re.IGNORECASE)
+
+
+def read_long_read_platform(text: str) -> str | None:
+    if _PACBIO.search(text):
+        return "pacbio"
+    if _DIRECT_RNA.search(text):
+        return "ont_direct_rna"
+    return "ont" if _NANOPORE.search(text) else None
 
 
 def read_assay_details(text: str) -> AssayDetails:
@@ -60,4 +77,4 @@ def read_assay_details(text: str) -> AssayDetails:
     capture = "exome" if _EXOME.search(text) else "panel" if _PANEL.search(text) else None
     covariates = ("batch",) if _BATCH.search(text) else ()
     return AssayDetails(histone_mark=_canonical_mark(mark.group(1)) if mark else None, umi=umi, chemistry=chemistry,
-                        capture=capture, covariates=covariates)
+                        capture=capture, covariates=covariates, long_read_platform=read_long_read_platform(text))

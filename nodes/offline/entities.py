@@ -264,6 +264,7 @@ class EntityExtractor:
             chemistry=details.chemistry,
             capture=details.capture,  # type: ignore[arg-type]
             covariates=list(details.covariates),
+            long_read_platform=details.long_read_platform,  # type: ignore[arg-type]
         )
 
 

@@ -141,6 +141,10 @@ CASES = [
     ("variants from the exome capture data", {"capture": "exome"}),
     ("a 50-gene hybrid capture panel", {"capture": "panel"}),
     ("two sequencing batches to correct for", {"covariates": ["batch"]}),
+    # long-read platform (aligner presets follow it)
+    ("full-length isoforms from an Iso-Seq run", {"long_read_platform": "pacbio"}),
+    ("a Nanopore direct RNA run of embryos", {"long_read_platform": "ont_direct_rna"}),
+    ("ONT cDNA reads of neurons", {"long_read_platform": "ont"}),
 ]
 
 

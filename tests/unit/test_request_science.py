@@ -78,3 +78,15 @@ def test_clusters_and_markers_are_delivered_by_scanpy_cluster(library):
     asks = read_asks("10x scRNA-seq of PBMCs: clustering and marker genes", "scrnaseq_10x")
     covered = {c.ask: c.covered_by for c in coverage(asks, plan, library)}
     assert covered["cell_clusters"] == ["cluster"] and covered["marker_genes"] == ["cluster"]
+
+
+@pytest.mark.parametrize("text,preset,extra", [
+    ("PacBio Iso-Seq of maize endosperm, novel isoforms", "splice:hq", "--secondary=no --MD"),
+    ("Nanopore direct RNA from zebrafish embryos: transcript isoforms", "splice", "-uf -k14 --secondary=no --MD"),
+    ("ONT cDNA from human neurons, isoform discovery", "splice", "--secondary=no --MD"),
+])
+def test_long_read_platform_sets_the_spliced_aligner(library, text, preset, extra):
+    """Iso-Seq reads align with splice:hq, direct RNA reads sense-stranded with -k14; the note says so."""
+    plan = library.plan("longread_isoforms", extract_entities(text))
+    assert (plan.config["minimap2_splice"]["preset"], plan.config["minimap2_splice"]["extra"]) == (preset, extra)
+    assert (preset != "splice" or extra.startswith("-uf")) == any("minimap2_splice" in n for n in plan.notes)

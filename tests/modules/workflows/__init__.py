@@ -14,10 +14,10 @@ from tests.modules.harness import Run
 from tests.modules.workflows import (
     core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics, sc_fusion, smallrna_ribo, splice_methyl,
 )
-from tests.modules.workflows import cnv, pangenome
+from tests.modules.workflows import cnv, longread_isoforms, pangenome
 
 FAMILIES: tuple[ModuleType, ...] = (core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
-                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv)
+                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv, longread_isoforms)
 
 
 def owners() -> dict[str, ModuleType]:

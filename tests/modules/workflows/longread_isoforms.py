@@ -1,0 +1,33 @@
+"""Long-read isoform discovery and quantification on tests/modules/synthetic_longread_isoforms.py's contig: two
+ONT-cDNA-like samples, a known isoform switched for a novel exon-skipping one, and an unannotated gene.
+
+Run with the Debian tools: minimap2 (spliced, --junc-bed from the GTF), samtools, StringTie2 (-L assembly, --merge,
+-e quantification), NanoStat, MultiQC and the Python steps (GTF to BED12, isoform matrix).
+Not executed here (generated and linted only): gffcompare (the default classification step; not in Debian 12), and
+the IsoQuant and Bambu alternatives (not in Debian 12).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from biopipelines.core.schemas import Entities
+from tests.modules import synthetic_longread_isoforms as iso
+from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
+
+NOT_IN_DEBIAN = ["gffcompare"]
+
+# name -> (recipe, entities, extra config)
+WORKFLOWS: dict[str, tuple[str, Entities, dict]] = {
+    "longread_isoforms_stringtie": ("longread_isoforms", Entities(tools_excluded=NOT_IN_DEBIAN), {}),
+}
+
+
+def build(name: str, tmp: pytest.TempPathFactory) -> Run:
+    recipe, entities, extra = WORKFLOWS[name]
+    root = tmp.mktemp(name)
+    modules = render(root, recipe, entities)
+    skip_unless_installed(name, modules)
+    folder = tmp.mktemp(f"{name}_data")
+    config = configure(root, iso.write_reference(folder / "reference"), iso.write_samples(folder / "reads"), extra)
+    return execute(root, modules, config)
