@@ -13,7 +13,7 @@ Planted truth (each one a QC or analysis step must find):
 
 from __future__ import annotations
 
-import math
+import gzip
 import random
 from pathlib import Path
 
@@ -140,6 +140,23 @@ def write_cohort(folder: Path, seed: int = SEED) -> dict[str, Path]:
     paths["covariates"].write_text("FID\tIID\tage\tsex\n" + "".join(
         f"{s['id']}\t{s['id']}\t{round(rng.gauss(55, 8), 1)}\t{s['sex']}\n" for s in samples))
     return paths
+
+
+def write_vcf(path: Path, seed: int = SEED) -> Path:
+    """The same cohort as a gzipped VCF (REF G, ALT A; chrX as X). A VCF carries no sex: the covariate table does."""
+    data = cohort(seed)
+    calls = {0: "0/0", 1: "0/1", 2: "1/1", None: "./."}
+    lines = ["##fileformat=VCFv4.2", '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+             "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT",
+                        *(s["id"] for s in data["samples"])])]
+    for j, (chrom, pos, _, _) in enumerate(data["variants"]):
+        genotypes = [calls[row[j]] for row in data["rows"]]
+        lines.append("\t".join(["X" if chrom == "23" else chrom, str(pos), f"rs{j + 1}", "G", "A", ".", "PASS", ".",
+                                "GT", *genotypes]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path
 
 
 def population(seed: int = SEED) -> dict[str, int]:

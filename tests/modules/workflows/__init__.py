@@ -12,10 +12,10 @@ import pytest
 
 from tests.modules.harness import Run
 from tests.modules.workflows import (
-    core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics, sc_fusion, smallrna_ribo, splice_methyl,
+    core, gwas, hic_somatic, longread_assembly, metagenome_assembly, metagenomics, sc_fusion, smallrna_ribo, splice_methyl,
 )
 
-FAMILIES: tuple[ModuleType, ...] = (core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
+FAMILIES: tuple[ModuleType, ...] = (core, gwas, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
                                     sc_fusion, smallrna_ribo, splice_methyl)
 
 

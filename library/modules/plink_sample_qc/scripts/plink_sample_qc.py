@@ -4,8 +4,6 @@ Run by Snakemake's script: directive. Each metric comes from PLINK 1.9 (--missin
 decides who fails, writes one row per sample with its metrics and reasons, and removes the failures (--remove).
 """
 
-from __future__ import annotations
-
 import statistics
 import subprocess
 from pathlib import Path
@@ -55,8 +53,9 @@ if has_x:
     for r in table(work / "sex.sexcheck"):
         row = rows[(r["FID"], r["IID"])]
         row["sex_recorded"], row["sex_from_chrX"] = r["PEDSEX"], r["SNPSEX"]
-        # a recorded sex the chrX genotypes contradict is a sample swap or a typo; unknown recorded sex is not
-        if r["STATUS"] == "PROBLEM" and r["PEDSEX"] in ("1", "2"):
+        # a recorded sex the chrX genotypes contradict is a sample swap or a typo: removed. An unknown recorded
+        # sex, or a chrX F between the thresholds (few chrX variants, aneuploidy), is reported, not removed
+        if r["PEDSEX"] in ("1", "2") and r["SNPSEX"] in ("1", "2") and r["PEDSEX"] != r["SNPSEX"]:
             row["fail"].append("sex_mismatch")
 
 failed = work / "failed_samples.txt"
