@@ -39,7 +39,9 @@ def analysis_steps(plan: WorkflowPlan) -> list:
 def offline_overview(plan: WorkflowPlan) -> str:
     tools = ", ".join(dict.fromkeys(s.tool for s in analysis_steps(plan)))
     layout = "paired-end" if plan.read_layout == "paired" else "single-end"
-    return (f"This Snakemake workflow runs {plan.title} on {layout} reads, using {tools}. "
+    reads = not plan.samples or "fq1" in plan.samples[0]
+    data = f"{layout} reads" if reads else "the input files named in config/config.yaml"  # genotypes, not reads
+    return (f"This Snakemake workflow runs {plan.title} on {data}, using {tools}. "
             "Every step runs in its own pinned conda environment, every tunable value is in config/config.yaml, "
             "and the SLURM profile in profiles/slurm sets per-rule resources.")
 
