@@ -231,6 +231,9 @@ def build_samples(spec: SampleSheetSpec, layout: Layout, entities: Entities) -> 
         columns.insert(columns.index("condition") + 1, "batch")
         _placeholder_batches(sheet.rows)
     rows = [{c: row.get(c, "") for c in columns} for row in sheet.rows]
+    if "fq1" not in spec.columns:  # the data are not reads (a genotype fileset named in config.yaml)
+        return SampleSheet(rows=rows, notes=["The data files are named in config/config.yaml, not in the sample "
+                                             "sheet: set their paths there before running."])
     return sheet.model_copy(update={"rows": rows})
 
 

@@ -39,7 +39,12 @@ def analysis_steps(plan: WorkflowPlan) -> list:
 def offline_overview(plan: WorkflowPlan) -> str:
     tools = ", ".join(dict.fromkeys(s.tool for s in analysis_steps(plan)))
     layout = "paired-end" if plan.read_layout == "paired" else "single-end"
-    inputs = "one genome assembly per sample" if _from_assemblies(plan) else f"{layout} reads"
+    if _from_assemblies(plan):
+        inputs = "one genome assembly per sample"
+    elif plan.samples and "fq1" not in plan.samples[0]:
+        inputs = "the input files named in config/config.yaml"  # genotypes, not reads
+    else:
+        inputs = f"{layout} reads"
     return (f"This Snakemake workflow runs {plan.title} on {inputs}, using {tools}. "
             "Every step runs in its own pinned conda environment, every tunable value is in config/config.yaml, "
             "and the SLURM profile in profiles/slurm sets per-rule resources.")

@@ -26,6 +26,9 @@ SECTIONS = {
     "de": "Differential expression: design formula, contrast [factor, numerator level, reference level], "
           "FDR level.",
     "targets": "Capture targets of an exome or panel (BED; empty: whole genome) and the padding added to each.",
+    "genotypes": "Genotypes (a PLINK bed/bim/fam fileset, or a VCF when the VCF import step is chosen), the "
+                 "phenotype and covariate tables (tab-separated, FID and IID first), and `phenotype`: the column "
+                 "tested (case/control coded 1 = control, 2 = case; or a quantitative trait).",
 }
 
 
@@ -60,8 +63,9 @@ def config_yaml(config: dict, modules: list[ModuleSpec], types: dict[str, PortTy
             lines += _section(key, value, comments, f"{module.tool}: {module.description}".strip())
         elif key == "reference":
             lines += _section(key, value, type_notes, SECTIONS[key])
-        else:
-            lines += _section(key, value, {}, SECTIONS.get(key, ""))
+        else:  # an input section (genotypes): each path's comment is its port type's description
+            notes = {t.config_key[-1]: t.description for t in types.values() if t.config_key and t.config_key[0] == key}
+            lines += _section(key, value, notes, SECTIONS.get(key, ""))
     text = "\n".join(lines) + "\n"
     if yaml_io.load(text) != json.loads(json.dumps(config)):  # the comments must never change the values
         raise AssertionError("config.yaml rendering changed the configuration")

@@ -48,7 +48,10 @@ def test_the_prompt_lists_every_ask_id_and_marks_types_without_a_recipe(offline)
     _run(deps, offline, ATAC)
     prompt = fake.prompt_text(0)
     assert all(f"  {ask}: " in prompt for ask in known_ask_ids())
-    assert "gwas: Genome-wide association study" in prompt and "(no recipe: answered as unsupported)" in prompt
+    assert "spatial_transcriptomics: Spatial transcriptomics" in prompt
+    assert "(no recipe: answered as unsupported)" in prompt
+    gwas = next(line for line in prompt.splitlines() if line.strip().startswith("gwas: "))
+    assert "no recipe" not in gwas  # gwas has a recipe now
 
 
 def test_model_asks_are_merged_with_the_deterministic_reading_and_unknown_ids_dropped(offline, caplog):

@@ -12,12 +12,12 @@ import pytest
 
 from tests.modules.harness import Run
 from tests.modules.workflows import (
-    core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics, sc_fusion, smallrna_ribo, splice_methyl,
+    cnv, core, gwas, hic_somatic, longread_assembly, longread_isoforms, metagenome_assembly, metagenomics, pangenome,
+    sc_fusion, smallrna_ribo, splice_methyl,
 )
-from tests.modules.workflows import cnv, longread_isoforms, pangenome
 
 FAMILIES: tuple[ModuleType, ...] = (core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
-                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv, longread_isoforms)
+                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv, longread_isoforms, gwas)
 
 
 def owners() -> dict[str, ModuleType]:
