@@ -12,7 +12,8 @@ from biopipelines.graph.commands.options import add_profile_option
 
 def add_parser(sub) -> None:
     p = sub.add_parser("analyze", help="plot an executed workflow's results and write an HTML report")
-    p.add_argument("directory", metavar="DIR", help="a workflow written by `generate`, after it has run")
+    p.add_argument("directory", metavar="DIR", help="a workflow written by `generate`, after it has run "
+                                                    "(DIR/.test after `run --test`)")
     p.add_argument("--out", metavar="OUT", help="where figures and report.html go (default: DIR/analysis)")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_profile_option(p)

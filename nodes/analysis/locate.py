@@ -35,10 +35,14 @@ _WILDCARD = re.compile(r"\{[^}]+\}")
 
 
 def read_report(root: Path) -> dict:
-    """report.json at the workflow's root (as `generate` writes it) or under config/."""
+    """report.json at the workflow's root (as `generate` writes it) or under config/; for a workflow's .test/ run
+    (`analyze DIR/.test`), the workflow's own."""
     if not root.is_dir():
         raise InputError(f"{root}: no such directory")
-    for candidate in (root / "report.json", root / "config" / "report.json"):
+    candidates = [root / "report.json", root / "config" / "report.json"]
+    if root.resolve().name == ".test":
+        candidates.append(root.resolve().parent / "report.json")
+    for candidate in candidates:
         if candidate.is_file():
             try:
                 return json.loads(candidate.read_text(encoding="utf-8"))

@@ -1,8 +1,9 @@
-"""`biopipelines run --test` on generated workflows with Debian's tools, and `--heal` ending planted failures in a
-successful resumed run whose record names the change.
+"""`biopipelines run --test` on generated workflows with Debian's tools, `--heal` ending planted failures in a
+successful resumed run whose record names the change, and `analyze` on the executed outputs.
 
 The workflows are what `biopipelines generate` writes for two plain requests; `run --test` itself fills their .test/
-placeholders with library/testdata's synthetic reads and reference (planted DE gene, planted SNV). Planted failures: Picard's Java heap too small for the reads (its -Xmx
+placeholders with library/testdata's synthetic reads and reference (planted DE gene, planted SNV), and `analyze
+DIR/.test` must label and name them. Planted failures: Picard's Java heap too small for the reads (its -Xmx
 comes from the rule's mem_mb: a real out-of-memory, healed by raising mem_mb), a STAR index missing a file
 (healed by setting it aside so the index rule rebuilds it) and a reverse-strandedness setting on a forward library
 (healed by inferring the strandedness with featureCounts).
@@ -19,6 +20,7 @@ import pytest
 
 from biopipelines.core.run_record import RunRecord, load_records
 from biopipelines.library.testdata import synthetic as syn
+from biopipelines.nodes.analysis.figures import image_size, is_blank
 from tests.cli import run_cli
 from tests.modules.harness import SHIMS, skip_unless_installed
 
@@ -55,6 +57,21 @@ def test_rnaseq_de_runs_end_to_end_and_finds_the_planted_gene(rnaseq_run) -> Non
     assert "wrote synthetic data into .test/" in output
     top = (root / ".test" / "results" / "deseq2" / "de_results.tsv").read_text().splitlines()[1]
     assert top.split("\t")[0] == syn.GENE_UP
+    analysis = _analyze(root)  # on the executed outputs: the planted gene is labelled and named
+    volcano = next(f for f in analysis["figures"] if f["name"] == "volcano")
+    assert syn.GENE_UP in volcano["labels"] and syn.GENE_UP in analysis["summary"]
+
+
+def _analyze(root: Path) -> dict:
+    """`analyze DIR/.test` after the run; every figure is read back as a real, non-blank image."""
+    done = run_cli("analyze", str(root / ".test"), "--json", timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr).decode()[-3000:]
+    analysis = json.loads(done.stdout)
+    analysis["summary"] = " ".join(analysis["findings"])  # what the command prints without --json
+    for figure in analysis["figures"]:
+        assert image_size(Path(figure["png"])) == (figure["height"], figure["width"]) and not is_blank(
+            Path(figure["png"])), figure["name"]
+    return analysis
 
 
 def _copy(rnaseq_run, target: Path) -> Path:
@@ -109,3 +126,5 @@ def test_germline_out_of_memory_gets_more_memory_and_the_run_resumes(tmp_path: P
     assert record.status == "succeeded" and record.attempts == 2
     vcf = root / ".test" / "results" / "bcftools_call" / "cohort.vcf.gz"
     assert vcf.is_file() and vcf.stat().st_size > 0
+    contig, pos = syn.SNV
+    assert f"{contig}:{pos} {syn.snv_ref()}>{syn.snv_alt()}" in _analyze(root)["summary"]
