@@ -103,11 +103,11 @@ def test_assays_outside_the_catalogue_are_recognised_by_name(field_report, split
 
 
 def test_an_unsupported_answer_names_the_assay_and_what_the_closest_recipe_would_not_do(graph):
-    state = _ask(graph, "Run a genome-wide association study of blood pressure on our PLINK genotypes with age "
-                        "and sex as covariates")
+    state = _ask(graph, "Normalise the Illumina EPIC methylation array IDATs of 24 blood samples and find "
+                        "differentially methylated probes between cases and controls")
     assert state["status"] == "unsupported" and not state.get("files")
-    assert "Genome-wide association study" in state["answer"] and "germline_variants" in state["answer"]
-    assert "no association test" in state["answer"]
+    assert "DNA methylation arrays" in state["answer"] and "bisulfite_methylation" in state["answer"]
+    assert "not array IDAT files" in state["answer"]
 
 
 def test_a_partial_workflow_says_what_it_does_not_do(graph):
