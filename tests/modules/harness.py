@@ -94,6 +94,15 @@ def render(root: Path, recipe: str, entities: Entities) -> list[str]:
     return [s.module for s in plan.steps]
 
 
+def rendered_or_skip(name: str, recipe: str, entities: Entities, tmp) -> tuple[Path, list[str], Path]:
+    """A family workflow's render in a fresh folder, skipped when a binary it needs is missing, and a data
+    folder beside it: (root, modules, data folder)."""
+    root = tmp.mktemp(name)
+    modules = render(root, recipe, entities)
+    skip_unless_installed(name, modules)
+    return root, modules, tmp.mktemp(f"{name}_data")
+
+
 def configure(root: Path, reference: dict[str, Path], rows: list[dict], extra: dict | None = None) -> dict:
     config_path = root / "config" / "config.yaml"
     config = yaml.safe_load(config_path.read_text())

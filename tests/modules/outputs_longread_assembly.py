@@ -9,19 +9,7 @@ from pathlib import Path
 from biopipelines.library.testdata import synthetic as syn
 from tests.modules import synthetic_longread_assembly as lra
 from tests.modules.harness import Run
-from tests.modules.readers import vcf_records
-
-
-def fasta(path: Path) -> dict[str, str]:
-    seqs: dict[str, list[str]] = {}
-    name = ""
-    for line in path.read_text().splitlines():
-        if line.startswith(">"):
-            name = line[1:].split()[0]
-            seqs[name] = []
-        elif line.strip():
-            seqs[name].append(line.strip())
-    return {k: "".join(v) for k, v in seqs.items()}
+from tests.modules.readers import fasta, vcf_records
 
 
 def identity_to_bacterium(contigs: Path, tmp: Path) -> tuple[float, int]:

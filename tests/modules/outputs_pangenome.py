@@ -1,11 +1,13 @@
 """Readers of pan-genome and phylogeny outputs shared by several module checks: Roary-format presence/absence
-matrices and summaries, FASTA alignments, and the splits (bipartitions) of a Newick tree."""
+matrices and summaries, and the splits (bipartitions) of a Newick tree."""
 
 from __future__ import annotations
 
 import csv
 import re
 from pathlib import Path
+
+from tests.modules import synthetic_pangenome as pan
 
 
 def presence_absence(path: Path, genomes: list[str]) -> dict[str, set[str]]:
@@ -17,18 +19,6 @@ def presence_absence(path: Path, genomes: list[str]) -> dict[str, set[str]]:
 def summary_counts(path: Path) -> dict[str, int]:
     """summary_statistics.txt: {"Core genes": 6, "Shell genes": 3, "Total genes": 9, ...}."""
     return {line.split("\t")[0]: int(line.split("\t")[-1]) for line in path.read_text().splitlines() if line.strip()}
-
-
-def alignment(path: Path) -> dict[str, str]:
-    seqs: dict[str, list[str]] = {}
-    name = ""
-    for line in path.read_text().splitlines():
-        if line.startswith(">"):
-            name = line[1:].split()[0]
-            seqs[name] = []
-        elif line.strip():
-            seqs[name].append(line.strip())
-    return {n: "".join(parts) for n, parts in seqs.items()}
 
 
 def tree_splits(newick: str) -> tuple[set[str], list[frozenset[str]]]:
@@ -57,3 +47,10 @@ def has_split(newick: str, side: set[str]) -> bool:
     """The unrooted tree separates `side` from the other leaves."""
     leaves, clades = tree_splits(newick)
     return any(clade in (frozenset(side), frozenset(leaves - side)) for clade in clades)
+
+
+def assert_planted_split(newick: str) -> None:
+    """Every genome is a leaf, and the tree separates the planted clade {isolate_1, isolate_2}."""
+    leaves, _ = tree_splits(newick)
+    assert leaves == set(pan.GENOMES)
+    assert has_split(newick, {"isolate_1", "isolate_2"}), newick

@@ -60,3 +60,16 @@ def strongest_peak(bed) -> list[str]:
     peaks = [line.split("\t") for line in bed.read_text().splitlines()]
     assert peaks, "no peak called"
     return max(peaks, key=lambda p: float(p[8]))
+
+
+def fasta(path) -> dict[str, str]:
+    """FASTA records: name (first word of the header) -> sequence."""
+    seqs: dict[str, list[str]] = {}
+    name = ""
+    for line in path.read_text().splitlines():
+        if line.startswith(">"):
+            name = line[1:].split()[0]
+            seqs[name] = []
+        elif line.strip():
+            seqs[name].append(line.strip())
+    return {n: "".join(parts) for n, parts in seqs.items()}

@@ -13,7 +13,7 @@ import pytest
 
 from biopipelines.core.schemas import Entities
 from tests.modules import synthetic_cnv as cnv
-from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
+from tests.modules.harness import Run, configure, execute, rendered_or_skip
 
 QUICK = ["step:read_qc", "step:trimming", "step:alignment_qc", "step:coverage", "step:report"]
 
@@ -25,10 +25,7 @@ WORKFLOWS: dict[str, tuple[str, Entities, dict]] = {
 
 def build(name: str, tmp: pytest.TempPathFactory) -> Run:
     recipe, entities, extra = WORKFLOWS[name]
-    root = tmp.mktemp(name)
-    modules = render(root, recipe, entities)
-    skip_unless_installed(name, modules)
-    folder = tmp.mktemp(f"{name}_data")
+    root, modules, folder = rendered_or_skip(name, recipe, entities, tmp)
     reference = cnv.write_reference(folder / "reference")
     rows = cnv.exome_reads(folder / "reads")
     targets = cnv.write_targets(folder / "reference" / "targets.bed")

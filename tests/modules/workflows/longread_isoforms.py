@@ -13,7 +13,7 @@ import pytest
 
 from biopipelines.core.schemas import Entities
 from tests.modules import synthetic_longread_isoforms as iso
-from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
+from tests.modules.harness import Run, configure, execute, rendered_or_skip
 
 NOT_IN_DEBIAN = ["gffcompare"]
 
@@ -25,9 +25,6 @@ WORKFLOWS: dict[str, tuple[str, Entities, dict]] = {
 
 def build(name: str, tmp: pytest.TempPathFactory) -> Run:
     recipe, entities, extra = WORKFLOWS[name]
-    root = tmp.mktemp(name)
-    modules = render(root, recipe, entities)
-    skip_unless_installed(name, modules)
-    folder = tmp.mktemp(f"{name}_data")
+    root, modules, folder = rendered_or_skip(name, recipe, entities, tmp)
     config = configure(root, iso.write_reference(folder / "reference"), iso.write_samples(folder / "reads"), extra)
     return execute(root, modules, config)

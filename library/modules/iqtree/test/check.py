@@ -9,16 +9,14 @@ import re
 
 from tests.modules import synthetic_pangenome as pan
 from tests.modules.harness import Run
-from tests.modules.outputs_pangenome import has_split, tree_splits
+from tests.modules.outputs_pangenome import assert_planted_split
 
 WORKFLOW = "pangenome_roary_iqtree"
 
 
 def check(run: Run) -> None:
     newick = run.path("results/iqtree/core_genome.treefile").read_text()
-    leaves, _ = tree_splits(newick)
-    assert leaves == set(pan.GENOMES)
-    assert has_split(newick, {"isolate_1", "isolate_2"}), newick
+    assert_planted_split(newick)
     supports = re.findall(r"\)([\d.]+)/([\d.]+)", newick)  # SH-aLRT/UFBoot of the internal branch
     assert supports and all(float(alrt) >= 80 and float(ufboot) >= 95 for alrt, ufboot in supports), newick
     report = run.path("results/iqtree/core_genome.iqtree").read_text()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from tests.modules import synthetic_pangenome as pan
 from tests.modules.harness import Run
-from tests.modules.outputs_pangenome import alignment, presence_absence, summary_counts
+from tests.modules.outputs_pangenome import presence_absence, summary_counts
+from tests.modules.readers import fasta
 
 WORKFLOW = "pangenome_roary_iqtree"
 
@@ -25,7 +26,7 @@ def check(run: Run) -> None:
     assert counts["Total genes"] == pan.CORE_GENES + len(pan.ACCESSORY)
     rtab = run.path("results/roary/gene_presence_absence.Rtab").read_text().splitlines()
     assert rtab[0].split("\t")[1:] == pan.GENOMES and len(rtab) == 1 + counts["Total genes"]
-    core = alignment(run.path("results/roary/core_gene_alignment.aln"))
+    core = fasta(run.path("results/roary/core_gene_alignment.aln"))
     core_length = sum(len(cds) for cds in pan.ancestral_genes()[0])
     assert set(core) == set(pan.GENOMES)
     assert {len(seq) for seq in core.values()} == {core_length}  # no gaps: substitutions only

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from tests.modules import synthetic_pangenome as pan
 from tests.modules.harness import Run
-from tests.modules.outputs_pangenome import alignment
+from tests.modules.readers import fasta
 
 WORKFLOW = "pangenome_roary_iqtree"
 
 
 def check(run: Run) -> None:
-    snps = alignment(run.path("results/snp_sites/core_snps.fasta"))
+    snps = fasta(run.path("results/snp_sites/core_snps.fasta"))
     assert set(snps) == set(pan.GENOMES)
     assert {len(seq) for seq in snps.values()} == {pan.variable_sites()}
     columns = list(zip(*(snps[g] for g in pan.GENOMES)))
