@@ -13,6 +13,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from biopipelines.core.schemas import AskCoverage, CheckResult, WorkflowPlan, all_passed
+from biopipelines.library.models import StepFacts
 from biopipelines.llm.chain import call_structured
 from biopipelines.nodes.common import Memo, NO_RUNTIME, now
 from biopipelines.nodes.deps import NodeDeps
@@ -62,7 +63,7 @@ def check_overview(value: DocsOverview) -> DocsOverview:
     return value
 
 
-def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[dict], checks: list[CheckResult],
+def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[StepFacts], checks: list[CheckResult],
                   attempts: int, layout: list[str], reading: list | None = None) -> str:
     from biopipelines.library.testdata.fill import RECIPE_DATA
 
@@ -70,7 +71,13 @@ def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[d
     return _environment().get_template("workflow_readme.md.j2").render(
         plan=plan, overview=overview.strip(), request=request.replace("\n", " "), steps=steps, checks=checks,
         validated=all_passed(checks), attempts=attempts, layout=layout, reading=reading or [],
-        test_data=test_data.description if test_data else None)
+        test_data=test_data.description if test_data else None, citations=_citations(steps))
+
+
+def _citations(steps: list[StepFacts]) -> list[str]:
+    """One line per distinct tool, version and paper (several modules of one suite cite the same one)."""
+    lines = (f"{s.tool} {s.version}: https://doi.org/{s.doi}" for s in steps if s.doi)
+    return list(dict.fromkeys(lines))
 
 
 def method_notes(plan: WorkflowPlan, library, cards: list | None = None) -> list:
