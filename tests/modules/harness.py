@@ -22,14 +22,12 @@ import yaml
 from biopipelines.core.schemas import Entities
 from biopipelines.library import load_library
 from biopipelines.library.render.snakemake import render_workflow
+from biopipelines.library.testdata.fill import SMALL_GENOME
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 SHIMS = Path(__file__).resolve().parent / "bin"
 # Parameters for a 50 kb genome and a few thousand reads (the defaults are for human-sized data).
-TINY = {
-    "star_index": {"sjdb_overhang": 74, "extra": "--genomeSAindexNbases 6"},
-    "macs3_callpeak": {"gsize": "50000"},
-}
+TINY = SMALL_GENOME  # the toy genome's parameters, as `run --test` sets them
 SMALL_MEMORY = {"picard_markduplicates": 2000, "gatk_haplotypecaller": 2000}
 
 
