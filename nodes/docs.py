@@ -65,7 +65,7 @@ def check_overview(value: DocsOverview) -> DocsOverview:
 
 def render_readme(request: str, plan: WorkflowPlan, overview: str, steps: list[StepFacts], checks: list[CheckResult],
                   attempts: int, layout: list[str], reading: list | None = None) -> str:
-    from biopipelines.library.testdata.fill import RECIPE_DATA
+    from biopipelines.library.testdata.datasets import RECIPE_DATA
 
     test_data = RECIPE_DATA.get(plan.recipe)
     return _environment().get_template("workflow_readme.md.j2").render(

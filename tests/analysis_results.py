@@ -34,7 +34,7 @@ def _workflow(root: Path, analysis_type: str, modules: list[str], samples: list[
 
 
 def planted_counts() -> tuple[list[str], list[str], np.ndarray]:
-    """genes, samples, genes x samples counts drawn as tests/modules/synthetic.rnaseq_reads draws its reads."""
+    """genes, samples, genes x samples counts drawn as library/testdata/synthetic.rnaseq_reads draws its reads."""
     items = syn.genes()
     levels = {g.gene_id: random.Random(g.gene_id).uniform(0.5, 2.0) for g in items}
     samples = [f"{c}_{r}" for c in ("control", "treated") for r in (1, 2, 3)]

@@ -14,7 +14,8 @@ def prepare_test_data(directory: Path) -> None:
     test = directory / ".test"
     if not (test / "config" / "config.yaml").is_file():
         raise UserError(f"{directory} has no .test/config/config.yaml; --test needs the workflow's .test/ setup")
-    from biopipelines.library.testdata.fill import RECIPE_DATA, empty_placeholders, fill_test_data
+    from biopipelines.library.testdata.datasets import RECIPE_DATA
+    from biopipelines.library.testdata.fill import empty_placeholders, fill_test_data
 
     if not empty_placeholders(test):
         return

@@ -1,10 +1,12 @@
 """`validate --execute`: run the workflow's .test/ for real, in a sandbox copy (the user's folder is not touched),
 with the tools on PATH, then check the synthetic dataset's planted truth. Placeholder inputs are filled first where
-the analysis has a synthetic dataset (library/testdata); otherwise nothing is executed and the reason is returned,
-so the workflow keeps its dry run and report.json says why."""
+the analysis has a synthetic dataset (library/testdata). Nothing is executed, and the reason is returned, when the
+analysis has no dataset or a tool its steps call is not on PATH (several are not packaged in Debian): the workflow
+keeps its dry run and report.json says why."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -28,20 +30,26 @@ class Execution(BaseModel):
 
 
 def execute_test(path: Path, analysis_type: str | None, timeout_s: float, cores: int) -> Execution:
-    from biopipelines.library.testdata.fill import RECIPE_DATA, empty_placeholders, fill_test_data
+    from biopipelines.library.testdata.datasets import RECIPE_DATA
+    from biopipelines.library.testdata.fill import empty_placeholders, fill_test_data
     from biopipelines.validation.sandbox import Sandbox, SandboxLimits
 
     dataset = RECIPE_DATA.get(analysis_type or "")
+    if not (path / ".test" / "config" / "config.yaml").is_file():
+        return Execution(ran=False, not_run="the workflow has no .test/config/config.yaml")
+    placeholders = bool(empty_placeholders(path / ".test"))
+    if placeholders and dataset is None:
+        return Execution(ran=False, not_run=f"no synthetic dataset for {analysis_type or 'this analysis'} "
+                                            "(.test/ holds placeholders; the dry run stands)")
+    missing = _missing_tools(path)
+    if missing:
+        return Execution(ran=False, not_run=f"tools the workflow's steps call are not on PATH: {', '.join(missing)} "
+                                            "(the dry run stands)")
     limits = SandboxLimits(cpu_seconds=int(timeout_s * cores) + 5, memory_bytes=32 * 1024**3,
                            file_size_bytes=4 * 1024**3)
     with Sandbox(path, limits=limits) as box:
         test = box.work_dir / ".test"
-        if not (test / "config" / "config.yaml").is_file():
-            return Execution(ran=False, not_run="the workflow has no .test/config/config.yaml")
-        if empty_placeholders(test):
-            if dataset is None:
-                return Execution(ran=False, not_run=f"no synthetic dataset for {analysis_type or 'this analysis'} "
-                                                    "(.test/ holds placeholders; the dry run stands)")
+        if placeholders:
             fill_test_data(box.work_dir, analysis_type)
         argv = [sys.executable, "-m", "snakemake", "-s", "workflow/Snakefile", "--directory", ".test",
                 "--cores", str(cores), "--forceall", "--printshellcmds", "--nocolor"]
@@ -52,20 +60,36 @@ def execute_test(path: Path, analysis_type: str | None, timeout_s: float, cores:
         if not execute.ok:
             execute.details += _failed_log_tail(test, run.output)
         checks = [execute]
-        if execute.ok and dataset is not None:
+        if execute.ok and dataset is not None and placeholders:
             found, details = dataset.truth(test)
             checks.append(CheckResult(check=PLANTED_TRUTH, ok=found, details=details))
-    return Execution(ran=True, checks=checks, dataset=dataset.description if dataset else "")
+    return Execution(ran=True, checks=checks, dataset=dataset.description if dataset and placeholders else "")
+
+
+def _missing_tools(path: Path) -> list[str]:
+    """Binaries of the planned steps (report.json's plan) that PATH lacks; [] when the plan is not recorded."""
+    from biopipelines.library import load_library
+    from biopipelines.library.system_tools import missing_binaries
+
+    try:
+        steps = json.loads((path / "report.json").read_text())["plan"]["steps"]
+        modules = [step["module"] for step in steps]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    library = load_library()
+    known = [m for m in modules if m in library.modules]
+    return missing_binaries(library, known, os.environ.get("PATH", ""))
 
 
 def _failed_log_tail(test: Path, output: str) -> str:
     """The last lines of the first failed job's log file (read before the sandbox goes)."""
-    for name in re.findall(r"^\s*log: (\S+)", output, flags=re.MULTILINE):
-        log = test / name
-        if log.is_file():
-            lines = log.read_text(errors="replace").strip().splitlines()[-15:]
-            return f"\n--- {name} (last lines) ---\n" + "\n".join(lines)
-    return ""
+    failed = re.search(r"^Error in rule \w+:", output, flags=re.MULTILINE)
+    logged = re.search(r"^\s*log: (\S+)", output[failed.end():], flags=re.MULTILINE) if failed else None
+    log = test / logged.group(1) if logged else None
+    if log is None or not log.is_file():
+        return ""
+    lines = log.read_text(errors="replace").strip().splitlines()[-15:]
+    return f"\n--- {logged.group(1)} (last lines) ---\n" + "\n".join(lines)
 
 
 def _judge(returncode: int | None, timed_out: bool, output: str, seconds: float, timeout_s: float) -> CheckResult:

@@ -1,5 +1,6 @@
-"""Planted-truth checks on a .test/ run's results: (recovered?, one line saying what was found where). They look for the result by its file name under results/, so they hold for
-every alternative that writes the recipe's standard output (DESeq2 or edgeR, bcftools or GATK or FreeBayes)."""
+"""Planted-truth checks on a .test/ run's results: (recovered?, one line saying what was found where). They look
+for the result by its file name under results/, so they hold for every alternative that writes the recipe's
+standard output (DESeq2 or edgeR, bcftools or GATK or FreeBayes, IQ-TREE or FastTree)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,102 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from biopipelines.library.testdata import synthetic as syn
+from biopipelines.library.testdata import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_metagenomics as meta
+from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
+from biopipelines.library.testdata import synthetic_splice_methyl as sm
+from biopipelines.library.testdata.newick import has_split, tree_splits
 
 
 def planted_de_gene(test: Path) -> tuple[bool, str]:
-    tables = sorted((test / "results").glob("*/de_results.tsv"))
+    return _top_of_table(test, "*/de_results.tsv", syn.GENE_UP, "gene")
+
+
+def planted_de_mirna(test: Path) -> tuple[bool, str]:
+    return _top_of_table(test, "*/de_results.tsv", srr.MIR_UP, "miRNA")
+
+
+def planted_cassette_exon(test: Path) -> tuple[bool, str]:
+    """DEXSeq's table is sorted by adjusted p-value; its first column is the gene (groupID)."""
+    return _top_of_table(test, "*/dexseq_results.tsv", sm.CASSETTE_GENE, "gene")
+
+
+def _top_of_table(test: Path, pattern: str, planted: str, kind: str) -> tuple[bool, str]:
+    """The first data row of the first results/<pattern> table names `planted` (tables sorted by significance)."""
+    tables = sorted((test / "results").glob(pattern))
     if not tables:
-        return False, "no results/*/de_results.tsv was written"
+        return False, f"no results/{pattern} was written"
     with tables[0].open(newline="") as handle:
         rows = csv.reader(handle, delimiter="\t")
         next(rows, None)  # the header
-        top = next(rows, None)  # tables are sorted by adjusted p-value
+        top = next(rows, None)
     where = tables[0].relative_to(test)
     if not top:
-        return False, f"{where} has no gene rows"
-    if top[0] != syn.GENE_UP:
-        return False, f"the most significant gene in {where} is {top[0]}, not the planted {syn.GENE_UP}"
-    return True, f"the planted {syn.GENE_UP} is the most significant gene in {where}"
+        return False, f"{where} has no rows"
+    if top[0] != planted:
+        return False, f"the most significant {kind} in {where} is {top[0]}, not the planted {planted}"
+    return True, f"the planted {planted} is the most significant {kind} in {where}"
+
+
+def planted_association(test: Path) -> tuple[bool, str]:
+    """The planted causal variant is the lead of the only genome-wide locus."""
+    hits = test / "results" / "gwas_report" / "hits.tsv"
+    if not hits.is_file():
+        return False, "no results/gwas_report/hits.tsv was written"
+    with hits.open(newline="") as handle:
+        leads = [f"{r['chrom']}:{r['pos']}" for r in csv.DictReader(handle, delimiter="\t")
+                 if r.get("class") == "genome_wide" and r.get("lead") == "TRUE"]
+    if leads != [gw.CAUSAL]:
+        return False, f"genome-wide lead variants in results/gwas_report/hits.tsv: {leads or 'none'}, not {gw.CAUSAL}"
+    return True, f"the planted causal variant {gw.CAUSAL} leads the only genome-wide locus in results/gwas_report"
+
+
+def planted_taxa(test: Path) -> tuple[bool, str]:
+    """Every planted sequence variant's full taxonomy is among the confident assignments (SINTAX column 4)."""
+    tables = sorted((test / "results").glob("*/asv_taxonomy.tsv"))
+    if not tables:
+        return False, "no results/*/asv_taxonomy.tsv was written"
+    assigned = {line.split("\t")[3] for line in tables[0].read_text().splitlines() if line.count("\t") >= 3}
+    missing = [name for name, taxonomy in meta.TAXA.items() if taxonomy not in assigned]
+    where = tables[0].relative_to(test)
+    if missing:
+        return False, f"{where} lacks the planted taxonomy of variant(s) {', '.join(missing)}"
+    return True, f"all {len(meta.TAXA)} planted variants get their planted species in {where}"
+
+
+def planted_cnvs(test: Path) -> tuple[bool, str]:
+    """The deletion sample has a copy-number-1 segment over the deleted genes, the duplication sample a
+    copy-number-3 segment over the duplicated ones, and no other sample has a change."""
+    planted = {cnv.DELETION_SAMPLE: (cnv.planted_region(cnv.DELETED_GENES), 1),
+               cnv.DUPLICATION_SAMPLE: (cnv.planted_region(cnv.DUPLICATED_GENES), 3)}
+    for sample in cnv.SAMPLES:
+        calls = test / "results" / "cnvkit_call" / f"{sample}.call.cns"
+        if not calls.is_file():
+            return False, f"no {calls.relative_to(test)} was written"
+        with calls.open(newline="") as handle:
+            changed = [r for r in csv.DictReader(handle, delimiter="\t") if r["cn"] != "2"]
+        region, copies = planted.get(sample, (None, 2))
+        found = [(r["chromosome"], int(r["start"]), int(r["end"]), int(r["cn"])) for r in changed]
+        if region is None and found:
+            return False, f"{sample} has no planted CNV, but CNVkit calls {found}"
+        if region is not None and not any(c == region[0] and s < region[2] and e > region[1] and n == copies
+                                          for c, s, e, n in found):
+            return False, f"{sample}: no copy-number-{copies} call over {region}; calls: {found or 'none'}"
+    return True, (f"the planted deletion ({cnv.DELETION_SAMPLE}, CN 1) and duplication ({cnv.DUPLICATION_SAMPLE}, "
+                  "CN 3) are called, and nothing else, in results/cnvkit_call")
+
+
+def planted_clade(test: Path) -> tuple[bool, str]:
+    """The core-genome tree (IQ-TREE's .treefile or FastTree's .nwk) separates isolate_1 and isolate_2."""
+    trees = sorted((test / "results").glob("*/*.treefile")) + sorted((test / "results").glob("*/*.nwk"))
+    if not trees:
+        return False, "no results/*/*.treefile or *.nwk was written"
+    newick = trees[0].read_text()
+    clade = {"isolate_1", "isolate_2"}
+    if not clade <= tree_splits(newick)[0] or not has_split(newick, clade):
+        return False, f"{trees[0].relative_to(test)} does not separate the planted clade {sorted(clade)}: {newick}"
+    return True, f"{trees[0].relative_to(test)} recovers the planted clade {{isolate_1, isolate_2}}"
 
 
 def planted_snv(test: Path) -> tuple[bool, str]:

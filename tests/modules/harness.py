@@ -20,9 +20,9 @@ import pytest
 import yaml
 
 from biopipelines.core.schemas import Entities
-from biopipelines.library import load_library
+from biopipelines.library import load_library, system_tools
 from biopipelines.library.render.snakemake import render_workflow
-from biopipelines.library.testdata.fill import SMALL_GENOME
+from biopipelines.library.testdata.datasets import SMALL_GENOME
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 SHIMS = Path(__file__).resolve().parent / "bin"
@@ -55,20 +55,11 @@ class Run:
 
 def required_binaries(modules: list[str]) -> list[str]:
     """The Debian binaries the modules' rules call (from each meta.yaml's `debian:` entries)."""
-    library = load_library()
-    needed: list[str] = []
-    for module in modules:
-        spec = library.module(module)
-        if not spec.debian:
-            needed.append(f"{spec.package.name} (not packaged in Debian)")
-        for package in spec.debian:
-            needed += [b for b in package.binaries if b not in needed]
-    return needed
+    return system_tools.required_binaries(load_library(), modules)
 
 
 def missing_binaries(modules: list[str]) -> list[str]:
-    path = f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"
-    return [b for b in required_binaries(modules) if " " in b or shutil.which(b, path=path) is None]
+    return system_tools.missing_binaries(load_library(), modules, f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 def skip_unless_installed(what: str, modules: list[str], also: tuple[str, ...] = ()) -> None:

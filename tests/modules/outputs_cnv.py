@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.modules import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_cnv as cnv
 from tests.modules.harness import Run
 from tests.modules.readers import table
 

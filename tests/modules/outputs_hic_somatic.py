@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import subprocess
 
-from tests.modules import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 
 
 def pairs_rows(path) -> tuple[list[str], list[list[str]]]:

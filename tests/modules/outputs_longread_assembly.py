@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules import synthetic_longread_assembly as lra
+from biopipelines.library.testdata import synthetic_longread_assembly as lra
 from tests.modules.harness import Run
 from tests.modules.readers import fasta, vcf_records
 

@@ -7,7 +7,7 @@ import csv
 import re
 from pathlib import Path
 
-from tests.modules import synthetic_longread_isoforms as iso
+from biopipelines.library.testdata import synthetic_longread_isoforms as iso
 
 ATTRIBUTE = re.compile(r'(\S+) "([^"]*)"')
 

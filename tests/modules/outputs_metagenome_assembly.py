@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from tests.modules import synthetic_metagenome_assembly as meta
+from biopipelines.library.testdata import synthetic_metagenome_assembly as meta
 
 K = 31
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.modules import synthetic_metagenomics as syn
+from biopipelines.library.testdata import synthetic_metagenomics as syn
 from tests.modules.harness import Run
 from tests.modules.readers import tsv
 

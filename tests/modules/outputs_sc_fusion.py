@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from tests.modules import synthetic_sc_fusion as sc
+from biopipelines.library.testdata import synthetic_sc_fusion as sc
 
 
 def _open(path: Path):

@@ -12,7 +12,7 @@ Control-FREEC are named in the cards and the checklist's gaps, with no module ye
 
 from __future__ import annotations
 
-from tests.modules import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_cnv as cnv
 from tests.modules.outputs_cnv import WORKFLOW, planted, rows
 
 

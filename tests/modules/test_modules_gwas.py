@@ -9,7 +9,7 @@ executed here.
 
 from __future__ import annotations
 
-from tests.modules import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_gwas as gw
 from tests.modules.outputs_gwas import rows
 
 

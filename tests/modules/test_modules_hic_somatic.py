@@ -19,7 +19,7 @@ import pytest
 
 from biopipelines.core.schemas import Entities
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from tests.modules.checks import module_check
 from tests.modules.harness import SNAKEMAKE, Run, render
 from tests.modules.readers import samtools

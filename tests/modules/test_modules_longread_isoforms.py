@@ -1,5 +1,5 @@
 """End-to-end checks of the long-read isoform workflow (tests/modules/workflows/longread_isoforms.py) on
-tests/modules/synthetic_longread_isoforms.py's planted isoform switch. Each module's own output check (GTF to
+library/testdata/synthetic_longread_isoforms.py's planted isoform switch. Each module's own output check (GTF to
 BED12, minimap2 splice, StringTie2 assembly, merge and quantification, isoform matrix) lives beside the module:
 library/modules/<id>/test/check.py.
 
@@ -10,7 +10,7 @@ IsoQuant and Bambu (the alternatives to the StringTie2 assembly, merge and quant
 
 from __future__ import annotations
 
-from tests.modules import synthetic_longread_isoforms as iso
+from biopipelines.library.testdata import synthetic_longread_isoforms as iso
 from tests.modules.outputs_longread_isoforms import matrix
 
 WORKFLOW = "longread_isoforms_stringtie"

@@ -5,7 +5,7 @@ library/modules/<id>/test/check.py.
 
 from __future__ import annotations
 
-from tests.modules import synthetic_metagenomics as syn
+from biopipelines.library.testdata import synthetic_metagenomics as syn
 from tests.modules.outputs_metagenomics import fasta, planted_asvs
 
 

@@ -9,8 +9,9 @@ Not executed here: Panaroo (no Debian package; its rule is generated and linted 
 
 from __future__ import annotations
 
-from tests.modules import synthetic_pangenome as pan
-from tests.modules.outputs_pangenome import has_split, presence_absence
+from biopipelines.library.testdata import synthetic_pangenome as pan
+from biopipelines.library.testdata.newick import has_split
+from tests.modules.outputs_pangenome import presence_absence
 
 
 def test_gene_content_and_tree_come_from_the_assemblies_in_the_sample_sheet(runs):

@@ -5,7 +5,7 @@ STARsolo, STAR chimeric...) lives beside the module: library/modules/<id>/test/c
 
 from __future__ import annotations
 
-from tests.modules import synthetic_sc_fusion as sc
+from biopipelines.library.testdata import synthetic_sc_fusion as sc
 from tests.modules.checks import module_check
 from tests.modules.outputs_sc_fusion import read_mtx
 

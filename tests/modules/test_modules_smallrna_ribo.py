@@ -6,7 +6,7 @@ library/modules/<id>/test/check.py.
 
 from __future__ import annotations
 
-from tests.modules import synthetic_smallrna_ribo as srr
+from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from tests.modules.readers import table
 
 

@@ -90,3 +90,15 @@ def test_long_read_platform_sets_the_spliced_aligner(library, text, preset, extr
     plan = library.plan("longread_isoforms", extract_entities(text))
     assert (plan.config["minimap2_splice"]["preset"], plan.config["minimap2_splice"]["extra"]) == (preset, extra)
     assert (preset != "splice" or extra.startswith("-uf")) == any("minimap2_splice" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Copy-number variant calling with CNVkit in 4 human exomes", set()),
+    ("structural variant calls from 30x genomes", {"structural_variant_calls"}),
+    ("Germline variant calling in 3 exomes", {"variant_calls"}),
+    ("call copy number variants from the exomes, and SNVs too", {"variant_calls"}),
+])
+def test_copy_number_and_structural_variant_calling_is_not_an_ask_for_small_variants(text, expected):
+    """'variant calling' after 'copy-number' or 'structural' names the assay's own calls: a CNVkit request read as
+    asking for SNVs and indels was reported partial."""
+    assert {a.id for a in read_asks(text)} & {"variant_calls", "structural_variant_calls"} == expected

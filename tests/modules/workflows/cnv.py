@@ -1,4 +1,4 @@
-"""Copy-number variant calling (cnv_calling) on tests/modules/synthetic_cnv.py's exome: four samples on a
+"""Copy-number variant calling (cnv_calling) on library/testdata/synthetic_cnv.py's exome: four samples on a
 synthetic capture kit, one with a planted heterozygous deletion and one with a planted duplication.
 
 Every CNVkit module of the recipe runs (bins, coverage, pooled reference, fix and CBS segmentation, call and VCF
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_cnv as cnv
 from tests.modules.harness import Run, configure, execute, rendered_or_skip
 
 QUICK = ["step:read_qc", "step:trimming", "step:alignment_qc", "step:coverage", "step:report"]

@@ -1,4 +1,4 @@
-"""The GWAS workflow on tests/modules/synthetic_gwas.py's case/control cohort (PLINK fileset, or the same cohort as
+"""The GWAS workflow on library/testdata/synthetic_gwas.py's case/control cohort (PLINK fileset, or the same cohort as
 a VCF), run with Debian's plink1.9 (through tests/modules/bin/plink) and plink2, Python 3 and R.
 
 REGENIE (the mixed-model alternative of the association step) is not packaged in Debian: its module is generated
@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_gwas as gw
 from tests.modules.harness import Run, execute, render, skip_unless_installed
 
 # name -> (entities, input kind)

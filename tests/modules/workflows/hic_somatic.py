@@ -1,4 +1,4 @@
-"""The Hi-C workflow on tests/modules/synthetic_hic_somatic.py's library (its planted contact is checked by the
+"""The Hi-C workflow on library/testdata/synthetic_hic_somatic.py's library (its planted contact is checked by the
 pairtools and cooler modules), and the somatic_variants recipe run up to duplicate marking for a simulated tumour
 and its matched normal (no somatic caller is packaged in Debian; the end-to-end tests check the BAMs).
 """
@@ -9,7 +9,7 @@ import pytest
 
 from biopipelines.core.schemas import Entities
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 HIC_TINY = {"cooler_cload": {"binsize": hs.BIN}, "cooler_zoomify": {"resolutions": "1000,2000,5000"},

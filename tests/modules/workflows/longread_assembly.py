@@ -1,5 +1,5 @@
 """Long-read variant calling on library/testdata/synthetic.py's genome (simulated Nanopore-like reads carrying its
-planted deletion), and genome assembly of tests/modules/synthetic_longread_assembly.py's toy bacterium.
+planted deletion), and genome assembly of library/testdata/synthetic_longread_assembly.py's toy bacterium.
 
 Clair3 and Longshot have no Debian package, so the small-variant step is left out. Debian's Flye cannot run (its
 consensus stage needs upstream Flye's own minimap2 fork), so the long-read assembly workflow runs with Flye's
@@ -14,7 +14,7 @@ import pytest
 
 from biopipelines.core.schemas import Entities
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules import synthetic_longread_assembly as lra
+from biopipelines.library.testdata import synthetic_longread_assembly as lra
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 NO_SMALL_VARIANTS = "step:small_variants"  # Clair3 / Longshot: not in Debian

@@ -1,4 +1,4 @@
-"""Long-read isoform discovery and quantification on tests/modules/synthetic_longread_isoforms.py's contig: two
+"""Long-read isoform discovery and quantification on library/testdata/synthetic_longread_isoforms.py's contig: two
 ONT-cDNA-like samples, a known isoform switched for a novel exon-skipping one, and an unannotated gene.
 
 Run with the Debian tools: minimap2 (spliced, --junc-bed from the GTF), samtools, StringTie2 (-L assembly, --merge,
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic_longread_isoforms as iso
+from biopipelines.library.testdata import synthetic_longread_isoforms as iso
 from tests.modules.harness import Run, configure, execute, rendered_or_skip
 
 NOT_IN_DEBIAN = ["gffcompare"]

@@ -1,4 +1,4 @@
-"""The metagenome assembly and binning recipe on tests/modules/synthetic_metagenome_assembly.py's toy community
+"""The metagenome assembly and binning recipe on library/testdata/synthetic_metagenome_assembly.py's toy community
 (three genomes of different GC at planted depths in two samples, plus a short element), and an ATAC-seq workflow
 on library/testdata/synthetic.py's open-chromatin reads where bedtools genomecov and Picard CollectInsertSizeMetrics
 are the alternatives.
@@ -16,7 +16,7 @@ import pytest
 
 from biopipelines.core.schemas import Entities
 from biopipelines.library import load_library
-from tests.modules import synthetic_metagenome_assembly as meta
+from biopipelines.library.testdata import synthetic_metagenome_assembly as meta
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 # name -> (recipe, entities, data, config for the toy data)

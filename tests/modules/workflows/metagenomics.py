@@ -1,4 +1,4 @@
-"""Shotgun taxonomic profiling and amplicon ASV workflows on tests/modules/synthetic_metagenomics.py's data: host
+"""Shotgun taxonomic profiling and amplicon ASV workflows on library/testdata/synthetic_metagenomics.py's data: host
 plus two planted species in planted proportions (with a Kraken2 database built from toy genomes), and four planted
 amplicon variants plus a planted chimera (with a SINTAX database of their planted taxonomy).
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic_metagenomics as syn
+from biopipelines.library.testdata import synthetic_metagenomics as syn
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 # name -> (recipe, entities, synthetic data kind)

@@ -1,4 +1,4 @@
-"""Pan-genome and core-genome phylogeny of tests/modules/synthetic_pangenome.py's four toy genome assemblies:
+"""Pan-genome and core-genome phylogeny of library/testdata/synthetic_pangenome.py's four toy genome assemblies:
 Prokka (with the planted-protein database) -> Roary (-e --mafft) -> snp-sites -> IQ-TREE, and the FastTree
 alternative on the same Roary core alignment.
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic_pangenome as pan
+from biopipelines.library.testdata import synthetic_pangenome as pan
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 # IQ-TREE's 1000 bootstrap replicates are the real default; on 4 genomes and ~30 SNPs they take seconds

@@ -1,4 +1,4 @@
-"""Single-cell (10x) and RNA-fusion workflows on tests/modules/synthetic_sc_fusion.py's data (planted cells, empty
+"""Single-cell (10x) and RNA-fusion workflows on library/testdata/synthetic_sc_fusion.py's data (planted cells, empty
 droplets and a planted fusion breakpoint), plus kallisto quant in the bulk RNA-seq DE recipe on
 library/testdata/synthetic.py's reads. Salmon alevin is not run (Debian's salmon 1.10.1 crashes in alevin mode); the
 fusion callers (Arriba, STAR-Fusion) are not packaged in Debian, so the fusion run stops at the alignment.
@@ -12,7 +12,7 @@ import pytest
 
 from biopipelines.core.schemas import Entities
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules import synthetic_sc_fusion as sc
+from biopipelines.library.testdata import synthetic_sc_fusion as sc
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 NO_QC = ["step:qc"]  # FastQC and MultiQC are checked on the core workflows; leaving them out keeps runs short

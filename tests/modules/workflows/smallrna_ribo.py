@@ -1,4 +1,4 @@
-"""Small RNA-seq and Ribo-seq workflows on tests/modules/synthetic_smallrna_ribo.py's data: adapter-ligated
+"""Small RNA-seq and Ribo-seq workflows on library/testdata/synthetic_smallrna_ribo.py's data: adapter-ligated
 mature miRNAs (one planted 8x up in treated), and footprints with planted 3-nt periodicity and P-site offsets plus
 rRNA fragments. miRTrace and ribotricer are not packaged in Debian: their optional steps are left out here (they are
 linted and dry-run by tests/unit/test_library.py).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic_smallrna_ribo as srr
+from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 # name -> (recipe, entities, synthetic data kind)

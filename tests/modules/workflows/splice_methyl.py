@@ -1,4 +1,4 @@
-"""Alternative-splicing and bisulfite-methylation workflows on tests/modules/synthetic_splice_methyl.py's data.
+"""Alternative-splicing and bisulfite-methylation workflows on library/testdata/synthetic_splice_methyl.py's data.
 
 - splicing_dexseq: the alternative_splicing recipe's default path on reads with a planted cassette exon;
 - bisulfite_targeted: Bismark, bwa-meth and MethylDackel are not packaged in Debian, so only the Debian-packaged
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from biopipelines.core.schemas import Entities
-from tests.modules import synthetic_splice_methyl as sm
+from biopipelines.library.testdata import synthetic_splice_methyl as sm
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
 NO_QC = ["step:qc"]  # FastQC and MultiQC are checked on the core workflows

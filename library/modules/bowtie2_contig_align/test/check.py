@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.modules import synthetic_metagenome_assembly as meta
+from biopipelines.library.testdata import synthetic_metagenome_assembly as meta
 from tests.modules.harness import Run
 from tests.modules.outputs_metagenome_assembly import origin, planted_kmers, read_fasta
 from tests.modules.readers import samtools

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gzip
 
-from tests.modules import synthetic_smallrna_ribo as srr
+from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from tests.modules.harness import Run
 from tests.modules.readers import fastq_count
 from tests.modules.workflows.smallrna_ribo import TRUTH

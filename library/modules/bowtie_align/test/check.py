@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.modules import synthetic_smallrna_ribo as srr
+from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from tests.modules.harness import Run
 from tests.modules.readers import fastq_count, samtools
 from tests.modules.workflows.smallrna_ribo import TRUTH

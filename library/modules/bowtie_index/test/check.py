@@ -4,7 +4,7 @@ Run on the `smallrna_bowtie_deseq2` workflow (tests/modules/workflows/smallrna_r
 
 from __future__ import annotations
 
-from tests.modules import synthetic_smallrna_ribo as srr
+from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from tests.modules.harness import Run
 from tests.modules.readers import samtools
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.modules import synthetic_sc_fusion as sc
+from biopipelines.library.testdata import synthetic_sc_fusion as sc
 from tests.modules.harness import Run
 from tests.modules.outputs_sc_fusion import check_planted_cells, read_mtx
 

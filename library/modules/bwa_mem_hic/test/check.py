@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.modules import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from tests.modules.harness import Run
 from tests.modules.readers import samtools
 

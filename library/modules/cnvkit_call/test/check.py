@@ -6,7 +6,7 @@ Run on the `cnv_cnvkit` workflow (tests/modules/workflows/cnv.py)."""
 
 from __future__ import annotations
 
-from tests.modules import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_cnv as cnv
 from tests.modules.harness import Run
 from tests.modules.outputs_cnv import overlaps, planted, rows
 from tests.modules.readers import vcf_records

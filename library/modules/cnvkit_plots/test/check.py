@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import struct
 
-from tests.modules import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_cnv as cnv
 from tests.modules.harness import Run
 
 WORKFLOW = "cnv_cnvkit"

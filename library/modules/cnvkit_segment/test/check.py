@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from statistics import median
 
-from tests.modules import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_cnv as cnv
 from tests.modules.harness import Run
 from tests.modules.outputs_cnv import inside, planted, rows
 

@@ -4,7 +4,7 @@ Run on the `bisulfite_targeted` workflow (tests/modules/workflows/splice_methyl.
 
 from __future__ import annotations
 
-from tests.modules import synthetic_splice_methyl as sm
+from biopipelines.library.testdata import synthetic_splice_methyl as sm
 from tests.modules.harness import Run
 from tests.modules.readers import tsv as table
 

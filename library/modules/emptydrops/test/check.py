@@ -4,7 +4,7 @@ Run on the `sc_kallisto` workflow (tests/modules/workflows/sc_fusion.py)."""
 
 from __future__ import annotations
 
-from tests.modules import synthetic_sc_fusion as sc
+from biopipelines.library.testdata import synthetic_sc_fusion as sc
 from tests.modules.harness import Run
 from tests.modules.outputs_sc_fusion import read_mtx
 

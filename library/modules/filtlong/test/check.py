@@ -4,7 +4,7 @@ Run on the `longread_sniffles` workflow (tests/modules/workflows/longread_assemb
 
 from __future__ import annotations
 
-from tests.modules import synthetic_longread_assembly as lra
+from biopipelines.library.testdata import synthetic_longread_assembly as lra
 from tests.modules.harness import Run
 
 WORKFLOW = "longread_sniffles"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from tests.modules import synthetic_metagenomics as syn
+from biopipelines.library.testdata import synthetic_metagenomics as syn
 from tests.modules.harness import Run
 
 WORKFLOW = "profiling_kraken2"

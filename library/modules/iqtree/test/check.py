@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.modules import synthetic_pangenome as pan
+from biopipelines.library.testdata import synthetic_pangenome as pan
 from tests.modules.harness import Run
 from tests.modules.outputs_pangenome import assert_planted_split
 

@@ -4,7 +4,7 @@ Run on the `metagenome_megahit` workflow (tests/modules/workflows/metagenome_ass
 
 from __future__ import annotations
 
-from tests.modules import synthetic_metagenome_assembly as meta
+from biopipelines.library.testdata import synthetic_metagenome_assembly as meta
 from tests.modules.harness import Run
 from tests.modules.outputs_metagenome_assembly import check_assembly, origin, planted_kmers, read_fasta
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.modules import synthetic_longread_isoforms as iso
+from biopipelines.library.testdata import synthetic_longread_isoforms as iso
 from tests.modules.harness import Run
 from tests.modules.readers import samtools
 

@@ -4,7 +4,7 @@ Run on the `hic` workflow (tests/modules/workflows/hic_somatic.py)."""
 
 from __future__ import annotations
 
-from tests.modules import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from tests.modules.harness import Run
 from tests.modules.outputs_hic_somatic import pairs_rows
 

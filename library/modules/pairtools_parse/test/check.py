@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from tests.modules.harness import Run
 from tests.modules.outputs_hic_somatic import pairs_rows
 

@@ -4,7 +4,7 @@ Run on the `atacseq_bedgraph` workflow (tests/modules/workflows/metagenome_assem
 
 from __future__ import annotations
 
-from tests.modules import synthetic_metagenome_assembly as meta
+from biopipelines.library.testdata import synthetic_metagenome_assembly as meta
 from tests.modules.harness import Run
 
 WORKFLOW = "atacseq_bedgraph"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 
-from tests.modules import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_gwas as gw
 from tests.modules.harness import Run
 from tests.modules.outputs_gwas import rows
 

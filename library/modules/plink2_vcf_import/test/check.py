@@ -5,7 +5,7 @@ Run on the `gwas_vcf` workflow (tests/modules/workflows/gwas.py)."""
 
 from __future__ import annotations
 
-from tests.modules import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_gwas as gw
 from tests.modules.harness import Run
 from tests.modules.outputs_gwas import bim_ids
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.modules import synthetic_longread_assembly as lra
+from biopipelines.library.testdata import synthetic_longread_assembly as lra
 from tests.modules.harness import Run
 from tests.modules.outputs_longread_assembly import fasta
 

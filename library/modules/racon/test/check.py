@@ -4,7 +4,7 @@ Run on the `longread_assembly_racon` workflow (tests/modules/workflows/longread_
 
 from __future__ import annotations
 
-from tests.modules import synthetic_longread_assembly as lra
+from biopipelines.library.testdata import synthetic_longread_assembly as lra
 from tests.modules.harness import Run
 from tests.modules.outputs_longread_assembly import fasta, identity_to_bacterium
 

@@ -5,7 +5,7 @@ Run on the `pangenome_roary_iqtree` workflow (tests/modules/workflows/pangenome.
 
 from __future__ import annotations
 
-from tests.modules import synthetic_pangenome as pan
+from biopipelines.library.testdata import synthetic_pangenome as pan
 from tests.modules.harness import Run
 from tests.modules.outputs_pangenome import presence_absence, summary_counts
 from tests.modules.readers import fasta

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from tests.modules import synthetic_metagenome_assembly as meta
+from biopipelines.library.testdata import synthetic_metagenome_assembly as meta
 from tests.modules.harness import Run
 
 WORKFLOW = "metagenome_megahit"

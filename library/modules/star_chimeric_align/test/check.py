@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.modules import synthetic_sc_fusion as sc
+from biopipelines.library.testdata import synthetic_sc_fusion as sc
 from tests.modules.harness import Run
 
 WORKFLOW = "fusion_star"

@@ -5,7 +5,7 @@ Run on the `longread_isoforms_stringtie` workflow (tests/modules/workflows/longr
 
 from __future__ import annotations
 
-from tests.modules import synthetic_longread_isoforms as iso
+from biopipelines.library.testdata import synthetic_longread_isoforms as iso
 from tests.modules.harness import Run
 from tests.modules.outputs_longread_isoforms import gtf_models, with_chain
 

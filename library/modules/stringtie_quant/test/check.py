@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.modules import synthetic_longread_isoforms as iso
+from biopipelines.library.testdata import synthetic_longread_isoforms as iso
 from tests.modules.harness import Run
 from tests.modules.outputs_longread_isoforms import gtf_models, with_chain
 

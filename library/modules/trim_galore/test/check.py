@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from tests.modules import synthetic_splice_methyl as sm
+from biopipelines.library.testdata import synthetic_splice_methyl as sm
 from tests.modules.harness import Run
 
 WORKFLOW = "bisulfite_targeted"

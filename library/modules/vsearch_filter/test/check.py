@@ -4,7 +4,7 @@ Run on the `amplicon_vsearch` workflow (tests/modules/workflows/metagenomics.py)
 
 from __future__ import annotations
 
-from tests.modules import synthetic_metagenomics as syn
+from biopipelines.library.testdata import synthetic_metagenomics as syn
 from tests.modules.harness import Run
 
 WORKFLOW = "amplicon_vsearch"

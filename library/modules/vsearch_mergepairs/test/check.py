@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gzip
 
-from tests.modules import synthetic_metagenomics as syn
+from biopipelines.library.testdata import synthetic_metagenomics as syn
 from tests.modules.harness import Run
 
 WORKFLOW = "amplicon_vsearch"

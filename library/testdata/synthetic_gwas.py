@@ -164,7 +164,7 @@ def population(seed: int = SEED) -> dict[str, int]:
     return {s["id"]: s["pop"] for s in cohort(seed)["samples"]}
 
 
-if __name__ == "__main__":  # a quick look: python -m tests.modules.synthetic_gwas /tmp/gwas/data
+if __name__ == "__main__":  # a quick look: python -m biopipelines.library.testdata.synthetic_gwas /tmp/gwas/data
     import sys
 
     print(write_cohort(Path(sys.argv[1])))

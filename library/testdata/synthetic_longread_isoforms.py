@@ -20,7 +20,7 @@ import random
 from pathlib import Path
 
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules import synthetic_longread_assembly as lra
+from biopipelines.library.testdata import synthetic_longread_assembly as lra
 
 CONTIG = "chr1"
 LENGTH = 20_000

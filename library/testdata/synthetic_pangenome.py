@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 from biopipelines.library.testdata import synthetic as syn
-from tests.modules.synthetic_longread_assembly import CODONS, translate
+from biopipelines.library.testdata.synthetic_longread_assembly import CODONS, translate
 
 GENOMES = ["isolate_1", "isolate_2", "isolate_3", "isolate_4"]
 CORE_GENES = 6

@@ -1,0 +1,154 @@
+"""The synthetic dataset of each analysis type that has one (RECIPE_DATA): how to make its files, and how to tell
+that a run recovered what was planted. fill.py writes them into a generated workflow's .test/.
+
+The sequencing datasets of the core analyses follow the generated sample sheet (one sample per row, named as the
+request named them). The others bring their own samples, because their truth lives in the samples' relations (cases
+and controls, a cassette exon skipped in one group, a clade of genomes); the generated sheet's condition names are
+kept (fill.py relabels the groups).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from biopipelines.library.testdata import synthetic as syn
+from biopipelines.library.testdata import synthetic_cnv as cnv
+from biopipelines.library.testdata import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_metagenomics as meta
+from biopipelines.library.testdata import synthetic_pangenome as pan
+from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
+from biopipelines.library.testdata import synthetic_splice_methyl as sm
+from biopipelines.library.testdata import truth
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A dataset's files: reference files by config.yaml `reference` key, the sample sheet's rows (None keeps the
+    generated sheet) and per-section config overrides. Paths may be str or Path, anywhere under the scratch folder."""
+
+    reference: dict[str, Path]
+    rows: list[dict] | None
+    config: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TestDataset:
+    description: str  # what was planted, said to the user
+    make: Callable[[Path, list[dict], bool], Inputs]  # (scratch folder, the generated sheet's rows, paired reads?)
+    truth: Callable[[Path], tuple[bool, str]]  # .test/ after a run -> (planted truth recovered?, what was found)
+
+
+# Parameters the 50 kb toy genome needs (STAR's suffix-array index must be small for it).
+SMALL_GENOME = {
+    "star_index": {"sjdb_overhang": syn.READ_LEN - 1, "extra": "--genomeSAindexNbases 6"},
+    "macs3_callpeak": {"gsize": "50000"},
+}
+ReadMaker = Callable[[Path, dict, list[dict], bool], tuple[Path, Path | None]]  # (folder, row, all rows, paired)
+
+
+def _per_sheet_row(reads: ReadMaker) -> Callable[[Path, list[dict], bool], Inputs]:
+    """The toy genome, and one sample's reads per row of the generated sheet."""
+    def make(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+        filled = []
+        for row in rows:
+            r1, r2 = reads(folder / "reads", row, rows, paired)
+            filled.append({**row, "fq1": r1, "fq2": r2 if r2 is not None and row.get("fq2") else row.get("fq2", "")})
+        return Inputs(syn.write_reference(folder / "reference"), filled, SMALL_GENOME)
+    return make
+
+
+def _rna(folder: Path, row: dict, rows: list[dict], paired: bool) -> tuple[Path, Path | None]:
+    # The sheet's second group is "treated" (GENE_UP ~8x higher): with the default contrast [factor, first, second]
+    # the planted gene is the most significant whichever way the fold change points.
+    groups = list(dict.fromkeys(r.get("condition", "") for r in rows))
+    treated = len(groups) > 1 and row.get("condition", "") == groups[1]
+    return syn.rnaseq_sample(folder, row["sample"], treated, paired)
+
+
+def _dna(folder: Path, row: dict, rows: list[dict], paired: bool) -> tuple[Path, Path | None]:
+    return syn.dna_sample(folder, row["sample"], paired=paired)
+
+
+def _sv(folder: Path, row: dict, rows: list[dict], paired: bool) -> tuple[Path, Path | None]:
+    return syn.dna_sample(folder, row["sample"], paired=paired, deletion=True)
+
+
+def _chip(folder: Path, row: dict, rows: list[dict], paired: bool) -> tuple[Path, Path | None]:
+    # Input and IgG controls (named as another row's control, or labelled so) get background reads only.
+    controls = {r.get("control", "") for r in rows} - {""}
+    control = row["sample"] in controls or row.get("antibody", "").lower() in ("input", "igg", "control")
+    return syn.chip_sample(folder, row["sample"], 0 if control else 1_500, paired)
+
+
+def _atac(folder: Path, row: dict, rows: list[dict], paired: bool) -> tuple[Path, Path | None]:
+    return syn.chip_sample(folder, row["sample"], 1_500, paired)
+
+
+def _gwas(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    genotypes = gw.write_cohort(folder / "genotypes")  # PLINK fileset, and the same cohort as a VCF
+    genotypes.update(vcf=gw.write_vcf(folder / "genotypes" / "cohort.vcf.gz"), phenotype=gw.PHENOTYPE)
+    # 600 samples and 2,000 variants: a few principal components absorb the planted stratification
+    return Inputs({}, None, {"genotypes": genotypes, "plink2_pca": {"n_pcs": 4}, "plink2_glm": {"n_pcs": 4}})
+
+
+def _amplicon(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    return Inputs(meta.write_sintax_db(folder / "reference"), meta.amplicon_reads(folder / "reads"))
+
+
+def _exomes(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    targets = cnv.write_targets(folder / "reference" / "targets.bed")
+    return Inputs(cnv.write_reference(folder / "reference"), cnv.exome_reads(folder / "reads"),
+                  {"targets": {"bed": targets}})
+
+
+def _small_rna(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    return Inputs(srr.smallrna_reference(folder / "reference"), srr.smallrna_reads(folder / "reads")[0])
+
+
+def _splicing(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    return Inputs(sm.write_splice_reference(folder / "reference"), sm.splice_reads(folder / "reads"),
+                  SMALL_GENOME)
+
+
+def _assemblies(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    # Debian's Prokka has no UniProt database: a stand-in one names the planted proteins
+    dbdir = pan.write_prokka_db(folder / "prokka_db")
+    return Inputs({}, pan.write_assemblies(folder / "assemblies"),
+                  {"prokka": {"extra": f"--centre X --compliant --norrna --notrna --dbdir {dbdir}"}})
+
+
+_SNV = f"every sample homozygous for an SNV at {syn.SNV[0]}:{syn.SNV[1]}"
+_PEAK = f"fragments enriched around {syn.PEAK[0]}:{syn.PEAK[1]} over a uniform background; controls uniform"
+RECIPE_DATA: dict[str, TestDataset] = {
+    "rnaseq_de": TestDataset(f"24 two-exon genes on a 50 kb genome; {syn.GENE_UP} ~8x higher in the sheet's "
+                             "second group", _per_sheet_row(_rna), truth.planted_de_gene),
+    "germline_variants": TestDataset(f"~25x reads of a 50 kb genome, {_SNV}", _per_sheet_row(_dna),
+                                     truth.planted_snv),
+    "viral_consensus": TestDataset(f"~25x reads of a 50 kb genome, {_SNV}", _per_sheet_row(_dna), truth.planted_snv),
+    "structural_variants": TestDataset(f"~25x reads of a 50 kb genome, every sample homozygous for a 1 kb deletion "
+                                       f"at {syn.DELETION[0]}:{syn.DELETION[1]}-{syn.DELETION[2]}",
+                                       _per_sheet_row(_sv), truth.planted_deletion),
+    "chipseq_peaks": TestDataset(_PEAK, _per_sheet_row(_chip), truth.planted_peak),
+    "cutandrun": TestDataset(_PEAK, _per_sheet_row(_chip), truth.planted_peak),
+    "atacseq": TestDataset(f"open chromatin around {syn.PEAK[0]}:{syn.PEAK[1]} in every sample",
+                           _per_sheet_row(_atac), truth.planted_peak),
+    "gwas": TestDataset(f"about 600 cases and controls from two populations (stratified), with planted QC failures "
+                        f"and a duplicate sample, and one causal variant at {gw.CAUSAL}", _gwas,
+                        truth.planted_association),
+    "amplicon_16s": TestDataset(f"2 samples of 16S V4 amplicons from {len(meta.TAXA)} planted sequence variants "
+                                "(with their taxonomy) and a planted chimera", _amplicon, truth.planted_taxa),
+    "cnv_calling": TestDataset(f"4 exomes on a synthetic capture kit: {cnv.DELETION_SAMPLE} with a heterozygous "
+                               f"deletion of {', '.join(cnv.DELETED_GENES)}, {cnv.DUPLICATION_SAMPLE} with a "
+                               f"duplication of {', '.join(cnv.DUPLICATED_GENES)}", _exomes, truth.planted_cnvs),
+    "small_rnaseq": TestDataset(f"6 small RNA libraries (3 + 3) of {srr.MIR_COUNT} miRNAs with adapters and isomiRs; "
+                                f"{srr.MIR_UP} {srr.FOLD}x higher in the second group", _small_rna,
+                                truth.planted_de_mirna),
+    "alternative_splicing": TestDataset(f"6 RNA-seq samples (3 + 3); the cassette exon of {sm.CASSETTE_GENE} is "
+                                        "mostly included in the first group and mostly skipped in the second",
+                                        _splicing, truth.planted_cassette_exon),
+    "pangenome": TestDataset(f"{len(pan.GENOMES)} bacterial assemblies with {pan.CORE_GENES} core and "
+                             f"{len(pan.ACCESSORY)} accessory genes; isolate_1 and isolate_2 form a planted clade",
+                             _assemblies, truth.planted_clade),
+}
