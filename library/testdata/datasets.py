@@ -16,6 +16,7 @@ from typing import Callable
 from biopipelines.library.testdata import synthetic as syn
 from biopipelines.library.testdata import synthetic_cnv as cnv
 from biopipelines.library.testdata import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from biopipelines.library.testdata import synthetic_metagenomics as meta
 from biopipelines.library.testdata import synthetic_pangenome as pan
 from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
@@ -45,6 +46,9 @@ SMALL_GENOME = {
     "star_index": {"sjdb_overhang": syn.READ_LEN - 1, "extra": "--genomeSAindexNbases 6"},
     "macs3_callpeak": {"gsize": "50000"},
 }
+# A 1 kb base resolution for the 50 kb genome, and a sort buffer a small machine has.
+HIC_TINY = {"cooler_cload": {"binsize": hs.BIN}, "cooler_zoomify": {"resolutions": "1000,2000,5000"},
+            "pairtools_sort": {"memory": "200M"}}
 ReadMaker = Callable[[Path, dict, list[dict], bool], tuple[Path, Path | None]]  # (folder, row, all rows, paired)
 
 
@@ -112,6 +116,10 @@ def _splicing(folder: Path, rows: list[dict], paired: bool) -> Inputs:
                   SMALL_GENOME)
 
 
+def _hic(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    return Inputs(syn.write_reference(folder / "reference"), hs.hic_reads(folder / "reads"), HIC_TINY)
+
+
 def _assemblies(folder: Path, rows: list[dict], paired: bool) -> Inputs:
     # Debian's Prokka has no UniProt database: a stand-in one names the planted proteins
     dbdir = pan.write_prokka_db(folder / "prokka_db")
@@ -148,6 +156,10 @@ RECIPE_DATA: dict[str, TestDataset] = {
     "alternative_splicing": TestDataset(f"6 RNA-seq samples (3 + 3); the cassette exon of {sm.CASSETTE_GENE} is "
                                         "mostly included in the first group and mostly skipped in the second",
                                         _splicing, truth.planted_cassette_exon),
+    "hic": TestDataset(f"one Hi-C library on the 50 kb genome: contacts decaying with distance, {hs.CONTACT_PAIRS} "
+                       f"pairs planted between {hs.CONTACT[0][0]}:{hs.CONTACT[0][1]} and "
+                       f"{hs.CONTACT[1][0]}:{hs.CONTACT[1][1]}, PCR duplicates and unmapped pairs", _hic,
+                       truth.planted_contact),
     "pangenome": TestDataset(f"{len(pan.GENOMES)} bacterial assemblies with {pan.CORE_GENES} core and "
                              f"{len(pan.ACCESSORY)} accessory genes; isolate_1 and isolate_2 form a planted clade",
                              _assemblies, truth.planted_clade),

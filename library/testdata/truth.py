@@ -12,6 +12,7 @@ from pathlib import Path
 from biopipelines.library.testdata import synthetic as syn
 from biopipelines.library.testdata import synthetic_cnv as cnv
 from biopipelines.library.testdata import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from biopipelines.library.testdata import synthetic_metagenomics as meta
 from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from biopipelines.library.testdata import synthetic_splice_methyl as sm
@@ -94,6 +95,32 @@ def planted_cnvs(test: Path) -> tuple[bool, str]:
             return False, f"{sample}: no copy-number-{copies} call over {region}; calls: {found or 'none'}"
     return True, (f"the planted deletion ({cnv.DELETION_SAMPLE}, CN 1) and duplication ({cnv.DUPLICATION_SAMPLE}, "
                   "CN 3) are called, and nothing else, in results/cnvkit_call")
+
+
+def planted_contact(test: Path) -> tuple[bool, str]:
+    """In each library's deduplicated pairs, the planted pair of 1 kb bins holds most of the planted contacts and
+    over ten times the pairs of any other bin pair at the same distance."""
+    (contig, first, _), (_, second, _) = hs.CONTACT
+    tables = sorted((test / "results").glob("*/*.nodups.pairs.gz"))
+    if not tables:
+        return False, "no results/*/*.nodups.pairs.gz was written"
+    for table in tables:
+        bins: dict[int, int] = {}
+        with gzip.open(table, "rt") as handle:
+            for line in handle:
+                fields = line.split("\t")
+                if line.startswith("#") or len(fields) < 5 or fields[1] != contig or fields[3] != contig:
+                    continue
+                low, high = sorted((int(fields[2]) // hs.BIN, int(fields[4]) // hs.BIN))
+                if high - low == (second - first) // hs.BIN:
+                    bins[low] = bins.get(low, 0) + 1
+        planted = bins.pop(first // hs.BIN, 0)
+        background = max(bins.values(), default=0)
+        if planted < 0.8 * hs.CONTACT_PAIRS or planted <= 10 * max(background, 1):
+            return False, (f"{table.relative_to(test)}: {planted} pairs join the planted bins (of "
+                           f"{hs.CONTACT_PAIRS} planted); the most at the same distance elsewhere: {background}")
+    return True, (f"the planted contact {contig}:{first}-{second} stands out in the deduplicated pairs of "
+                  f"{len(tables)} librar{'y' if len(tables) == 1 else 'ies'}")
 
 
 def planted_clade(test: Path) -> tuple[bool, str]:

@@ -32,6 +32,7 @@ REQUESTS = {
     "small_rnaseq": "Small RNA-seq of 3 treated and 3 control human samples: miRNA differential expression, "
                     "without miRTrace",
     "alternative_splicing": "Differential exon usage with DEXSeq between 3 treated and 3 control human samples",
+    "hic": "Hi-C contact matrices for 2 human samples, without TAD calling",
     "pangenome": "Pan-genome and core-genome phylogeny of 4 bacterial isolate assemblies",
 }
 
@@ -71,11 +72,11 @@ def test_generated_workflow_executes_and_recovers_its_planted_truth(analysis_typ
 
 def test_an_analysis_without_a_dataset_keeps_its_dry_run_and_says_why(tmp_path: Path) -> None:
     root = tmp_path / "wf"
-    _generate(root, "Hi-C contact maps for 2 human samples")
+    _generate(root, "Ribo-seq of 2 treated and 2 control human samples")
     done = run_cli("validate", str(root), "--execute")
     out = done.stdout.decode()
     assert done.returncode == 0 and "ok   dry_run" in out and "ok   execute" not in out
-    assert "not executed: no synthetic dataset for hic" in out
+    assert "not executed: no synthetic dataset for riboseq" in out
     recorded = json.loads((root / "report.json").read_text())
     assert recorded["execution"]["ran"] is False and "no synthetic dataset" in recorded["execution"]["not_run"]
 

@@ -60,7 +60,7 @@ def test_rnaseq_placeholders_get_one_synthetic_sample_per_row_with_the_planted_g
 
 
 def test_an_analysis_without_a_dataset_keeps_its_placeholders_and_is_refused(library, tmp_path):
-    root = _workflow(tmp_path, library, "hic")
+    root = _workflow(tmp_path, library, "riboseq")
     with pytest.raises(UserError, match="empty placeholders made for the dry run.*synthetic data exist for: .*"
                                         "germline_variants, .*rnaseq_de"):
         prepare_test_data(root)

@@ -10,10 +10,9 @@ import pytest
 from biopipelines.core.schemas import Entities
 from biopipelines.library.testdata import synthetic as syn
 from biopipelines.library.testdata import synthetic_hic_somatic as hs
+from biopipelines.library.testdata.datasets import HIC_TINY
 from tests.modules.harness import Run, configure, execute, render, skip_unless_installed
 
-HIC_TINY = {"cooler_cload": {"binsize": hs.BIN}, "cooler_zoomify": {"resolutions": "1000,2000,5000"},
-            "bwa_mem_hic": {}, "pairtools_sort": {"memory": "200M"}}
 UPSTREAM = ["reference_fasta", "bwa_index", "bwa_mem", "samtools_sort", "samtools_markdup"]
 PAIR = ("patient1_tumour", "patient1_normal")
 # name -> (recipe, entities)
