@@ -15,10 +15,8 @@ def required_binaries(library: Library, modules: list[str]) -> list[str]:
     needed: list[str] = []
     for module in modules:
         spec = library.module(module)
-        if not spec.debian:
-            needed.append(f"{spec.package.name} (not packaged in Debian)")
-        for package in spec.debian:
-            needed += [b for b in package.binaries if b not in needed]
+        names = [b for p in spec.debian for b in p.binaries] or [f"{spec.package.name} (not packaged in Debian)"]
+        needed += [name for name in names if name not in needed]
     return needed
 
 
