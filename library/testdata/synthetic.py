@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,14 +130,19 @@ def write_reference(folder: Path) -> dict[str, Path]:
     }
 
 
+def two_groups(replicates: int = 3) -> Iterator[tuple[str, str]]:
+    """(condition, sample) of the control-versus-treated design the expression datasets share."""
+    for condition in ("control", "treated"):
+        for rep in range(1, replicates + 1):
+            yield condition, f"{condition}_{rep}"
+
+
 def rnaseq_reads(folder: Path, paired: bool = True, per_gene: int = 200, fold: int = 8) -> list[dict]:
     """Six samples, 3 control + 3 treated (see rnaseq_sample)."""
     rows = []
-    for condition in ("control", "treated"):
-        for rep in (1, 2, 3):
-            sample = f"{condition}_{rep}"
-            r1, r2 = rnaseq_sample(folder, sample, condition == "treated", paired, per_gene, fold)
-            rows.append({"sample": sample, "condition": condition, "fq1": str(r1), "fq2": str(r2 or "")})
+    for condition, sample in two_groups():
+        r1, r2 = rnaseq_sample(folder, sample, condition == "treated", paired, per_gene, fold)
+        rows.append({"sample": sample, "condition": condition, "fq1": str(r1), "fq2": str(r2 or "")})
     return rows
 
 

@@ -94,24 +94,22 @@ def smallrna_reads(folder: Path, per_mirna: int = 150) -> tuple[list[dict], dict
     """Six single-end samples; returns the sample rows and {sample: {miRNA: reads made from it}}."""
     seqs, levels = mirnas(), mirna_levels()
     rows, truth = [], {}
-    for condition in ("control", "treated"):
-        for rep in (1, 2, 3):
-            sample = f"{condition}_{rep}"
-            rng = random.Random(f"{sample}-smallrna")
-            reads, made = [], {}
-            for name, seq in seqs.items():
-                wanted = per_mirna * levels[name] * (FOLD if condition == "treated" and name == MIR_UP else 1)
-                made[name] = int(wanted * rng.uniform(0.85, 1.15))
-                for _ in range(made[name]):
-                    # a fifth of the reads are 3' isomiRs one or two bases shorter
-                    insert = seq[:-rng.choice((1, 2))] if rng.random() < 0.2 else seq
-                    reads.append(_with_adapter(insert, SMALL_ADAPTER, rng))
-            reads += [_with_adapter("", SMALL_ADAPTER, rng) for _ in range(100)]  # adapter dimers
-            reads += [_with_adapter(_random_seq(rng, 22), SMALL_ADAPTER, rng) for _ in range(200)]  # other RNA
-            rng.shuffle(reads)
-            fq1 = _fastq(folder / f"{sample}_R1.fastq.gz", reads, sample)
-            rows.append({"sample": sample, "condition": condition, "fq1": str(fq1)})
-            truth[sample] = made
+    for condition, sample in syn.two_groups():
+        rng = random.Random(f"{sample}-smallrna")
+        reads, made = [], {}
+        for name, seq in seqs.items():
+            wanted = per_mirna * levels[name] * (FOLD if condition == "treated" and name == MIR_UP else 1)
+            made[name] = int(wanted * rng.uniform(0.85, 1.15))
+            for _ in range(made[name]):
+                # a fifth of the reads are 3' isomiRs one or two bases shorter
+                insert = seq[:-rng.choice((1, 2))] if rng.random() < 0.2 else seq
+                reads.append(_with_adapter(insert, SMALL_ADAPTER, rng))
+        reads += [_with_adapter("", SMALL_ADAPTER, rng) for _ in range(100)]  # adapter dimers
+        reads += [_with_adapter(_random_seq(rng, 22), SMALL_ADAPTER, rng) for _ in range(200)]  # other RNA
+        rng.shuffle(reads)
+        fq1 = _fastq(folder / f"{sample}_R1.fastq.gz", reads, sample)
+        rows.append({"sample": sample, "condition": condition, "fq1": str(fq1)})
+        truth[sample] = made
     return rows, truth
 
 
@@ -234,25 +232,23 @@ def ribo_reads(folder: Path, per_gene: int = 150) -> tuple[list[dict], dict[str,
     ref, genes, contaminants = ribo_genome(), coding_genes(), list(rrna().values())
     levels = {c.gene.gene_id: random.Random(c.gene.gene_id).uniform(0.5, 2.0) for c in genes}
     rows, rrna_made = [], {}
-    for condition in ("control", "treated"):
-        for rep in (1, 2, 3):
-            sample = f"{condition}_{rep}"
-            rng = random.Random(f"{sample}-ribo")
-            reads = []
-            for coding in genes:
-                tx = transcript(ref, coding)
-                wanted = per_gene * levels[coding.gene.gene_id] * (
-                    FOLD if condition == "treated" and coding.gene.gene_id == RIBO_GENE_UP else 1)
-                for n in range(int(wanted * rng.uniform(0.85, 1.15))):
-                    reads.append(_with_adapter(_footprint(tx, rng, initiating=n % 10 == 0), RIBO_ADAPTER, rng))
-            count = int(len(reads) * RRNA_SHARE / (1 - RRNA_SHARE))
-            for _ in range(count):
-                source = rng.choice(contaminants)
-                size = rng.randint(26, 34)
-                start = rng.randrange(len(source) - size)
-                reads.append(_with_adapter(source[start:start + size], RIBO_ADAPTER, rng))
-            rng.shuffle(reads)
-            fq1 = _fastq(folder / f"{sample}_R1.fastq.gz", reads, sample)
-            rows.append({"sample": sample, "condition": condition, "fq1": str(fq1)})
-            rrna_made[sample] = count
+    for condition, sample in syn.two_groups():
+        rng = random.Random(f"{sample}-ribo")
+        reads = []
+        for coding in genes:
+            tx = transcript(ref, coding)
+            wanted = per_gene * levels[coding.gene.gene_id] * (
+                FOLD if condition == "treated" and coding.gene.gene_id == RIBO_GENE_UP else 1)
+            for n in range(int(wanted * rng.uniform(0.85, 1.15))):
+                reads.append(_with_adapter(_footprint(tx, rng, initiating=n % 10 == 0), RIBO_ADAPTER, rng))
+        count = int(len(reads) * RRNA_SHARE / (1 - RRNA_SHARE))
+        for _ in range(count):
+            source = rng.choice(contaminants)
+            size = rng.randint(26, 34)
+            start = rng.randrange(len(source) - size)
+            reads.append(_with_adapter(source[start:start + size], RIBO_ADAPTER, rng))
+        rng.shuffle(reads)
+        fq1 = _fastq(folder / f"{sample}_R1.fastq.gz", reads, sample)
+        rows.append({"sample": sample, "condition": condition, "fq1": str(fq1)})
+        rrna_made[sample] = count
     return rows, rrna_made

@@ -75,22 +75,20 @@ def splice_reads(folder: Path, per_gene: int = 160) -> list[dict]:
     genes = splice_genes()
     inclusion = {g.gene_id: random.Random(g.gene_id).uniform(0.4, 0.7) for g in genes}
     rows = []
-    for condition in ("control", "treated"):
-        for rep in (1, 2, 3):
-            sample = f"{condition}_{rep}"
-            rng = random.Random(f"{sample}-splice")
-            pairs = []
-            for gene in genes:
-                rate = CASSETTE_INCLUSION[condition] if gene.gene_id == CASSETTE_GENE else inclusion[gene.gene_id]
-                forms = isoforms(gene)
-                sequences = {tx: "".join(ref[gene.contig][s - 1:e] for s, e in exons) for tx, exons in forms.items()}
-                total = int(per_gene * rng.uniform(0.85, 1.15))
-                included = sum(rng.random() < rate for _ in range(total))
-                pairs += list(syn._pairs(sequences[f"{gene.gene_id}_inc"], included, rng))
-                pairs += list(syn._pairs(sequences[f"{gene.gene_id}_skip"], total - included, rng))
-            rng.shuffle(pairs)
-            r1, r2 = syn.write_reads(folder, sample, pairs)
-            rows.append({"sample": sample, "condition": condition, "fq1": str(r1), "fq2": str(r2)})
+    for condition, sample in syn.two_groups():
+        rng = random.Random(f"{sample}-splice")
+        pairs = []
+        for gene in genes:
+            rate = CASSETTE_INCLUSION[condition] if gene.gene_id == CASSETTE_GENE else inclusion[gene.gene_id]
+            forms = isoforms(gene)
+            sequences = {tx: "".join(ref[gene.contig][s - 1:e] for s, e in exons) for tx, exons in forms.items()}
+            total = int(per_gene * rng.uniform(0.85, 1.15))
+            included = sum(rng.random() < rate for _ in range(total))
+            pairs += list(syn._pairs(sequences[f"{gene.gene_id}_inc"], included, rng))
+            pairs += list(syn._pairs(sequences[f"{gene.gene_id}_skip"], total - included, rng))
+        rng.shuffle(pairs)
+        r1, r2 = syn.write_reads(folder, sample, pairs)
+        rows.append({"sample": sample, "condition": condition, "fq1": str(r1), "fq2": str(r2)})
     return rows
 
 
