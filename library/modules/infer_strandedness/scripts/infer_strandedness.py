@@ -1,7 +1,8 @@
 """Library strandedness from the aligned reads, the way RSeQC's infer_experiment.py measures it.
 
-For each sample's coordinate-sorted BAM, the first `sample_reads` primary alignments with MAPQ >= `min_mapq`
-(`samtools view`) are placed on the GTF's genes. A read that overlaps genes of one strand only is counted as
+For each sample's coordinate-sorted, indexed BAM, about `sample_reads` primary alignments with MAPQ >= `min_mapq`
+are placed on the GTF's genes: the first ones of every contig, each contig giving its share of the mapped reads
+(`samtools idxstats`), so that a first contig such as chrM does not decide alone. A read that overlaps genes of one strand only is counted as
 agreeing with a forward library (featureCounts -s 1: read 1, or a single-end read, on the gene's strand; read 2
 opposite) or with a reverse library (-s 2: the other way round). Reads on no gene, or on genes of both strands,
 tell nothing and are not counted.
@@ -89,16 +90,30 @@ def call(forward, reverse, stranded, unstranded):
     return "undetermined"
 
 
+def contig_shares(bam, limit):
+    """{contig: alignments to examine}: `limit` split by each contig's share of the mapped reads (contigs whose
+    share rounds to nothing are skipped)."""
+    stats = subprocess.run(["samtools", "idxstats", bam], capture_output=True, text=True, check=True).stdout
+    mapped = {f[0]: int(f[2]) for f in (line.split("\t") for line in stats.splitlines()) if f[0] != "*"}
+    total = sum(mapped.values()) or 1
+    shares = {contig: round(limit * n / total) for contig, n in mapped.items()}
+    return {contig: share for contig, share in shares.items() if share}
+
+
 def sample_reads(bam, min_mapq, limit, index):
-    """tally() over the first primary, mapped, non-duplicate alignments of a BAM."""
-    command = ["samtools", "view", "-F", "0xF04", "-q", str(min_mapq), bam]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as proc:
-        seen, *counts = tally(proc.stdout, index, limit)
-        if seen == limit:
-            proc.kill()  # the rest of the BAM is not needed
-        elif proc.wait():
-            raise RuntimeError(f"samtools view {bam} exited with {proc.returncode}")
-    return counts
+    """(reads used, forward, reverse) summed over the first primary, mapped, non-duplicate alignments of each
+    contig of an indexed BAM."""
+    totals = [0, 0, 0]
+    for contig, share in contig_shares(bam, limit).items():
+        command = ["samtools", "view", "-F", "0xF04", "-q", str(min_mapq), bam, contig]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as proc:
+            seen, *counts = tally(proc.stdout, index, share)
+            if seen == share:
+                proc.kill()  # the rest of the contig is not needed
+            elif proc.wait():
+                raise RuntimeError(f"samtools view {bam} {contig} exited with {proc.returncode}")
+        totals = [a + b for a, b in zip(totals, counts)]
+    return totals
 
 
 def main(smk):
