@@ -182,6 +182,11 @@ class ModuleSpec(Strict):
         return [p for p in self.inputs if layout == "paired" or p.mate != 2]
 
 
+def infers_strandedness(modules: list[ModuleSpec]) -> bool:
+    """A step writes the library's strandedness call (type `strandedness`), so config.yaml may leave it `auto`."""
+    return any(port.type == "strandedness" for module in modules for port in module.outputs)
+
+
 class StepOption(Strict):
     module: str
     drops: list[str] = Field(default_factory=list, description="Steps this choice makes unnecessary")

@@ -22,7 +22,7 @@ from biopipelines.core.schemas import Entities, StepChoice, WorkflowPlan
 from biopipelines.library.choices import resolve_choices
 from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 from biopipelines.library.matching import normalize, step_marker
-from biopipelines.library.models import Layout, ModuleSpec, Recipe, RecipeStep
+from biopipelines.library.models import Layout, ModuleSpec, Recipe, RecipeStep, infers_strandedness
 from biopipelines.library.references import ReferenceChoice, choose_reference
 from biopipelines.library.request_config import apply_request
 from biopipelines.library.samples import build_samples, clean_name, relayout
@@ -303,16 +303,7 @@ class Planner:
                         "genome_build": reference.genome_build, "annotation": reference.annotation}
         used_keys = {k for m in modules for k in m.config_keys}
         if "strandedness" in used_keys:
-            strandedness = self.entities.strandedness or earlier.get("strandedness")
-            if strandedness is None and self.recipe.strandedness:
-                strandedness = self.recipe.strandedness
-                self.notes.append(f"Strandedness not stated: {strandedness}, as is usual for "
-                                  f"{self.recipe.title}; set strandedness in config/config.yaml if yours differs.")
-            if strandedness is None:
-                strandedness = "unstranded"
-                self.notes.append("Strandedness not stated: counted as unstranded. Most dUTP/TruSeq stranded kits "
-                                  "are 'reverse'; set strandedness in config/config.yaml.")
-            config["strandedness"] = strandedness
+            config["strandedness"] = self.strandedness(infers_strandedness(modules), earlier.get("strandedness"))
         wiring = Wiring(modules, self.library.types, layout)
         keys = {b.config_key: b.port.type for i in range(len(modules)) for b in wiring.bindings(i).values()
                 if b.config_key}
@@ -342,6 +333,29 @@ class Planner:
                 tuned = copy.deepcopy(self.recipe.config.get(module.id, {}))
                 config[module.id] = {**defaults, **tuned, **earlier.get(module.id, {}), **organism}
         return config
+
+    def strandedness(self, inferred: bool, earlier: str | None) -> str:
+        """config.yaml's strandedness: as stated, else as before, else the assay's usual one, else `auto` where a
+        step infers it from the reads (without one, unstranded is assumed); each guess is said in the notes."""
+        stated = self.entities.strandedness
+        if stated and inferred:
+            self.notes.append(f"Strandedness {stated}, as stated; the strandedness step still infers it from the "
+                              "reads and flags a disagreement in its table and log.")
+        strandedness = stated or (earlier if earlier != "auto" or inferred else None)
+        if strandedness is None and self.recipe.strandedness:
+            strandedness = self.recipe.strandedness
+            self.notes.append(f"Strandedness not stated: {strandedness}, as is usual for "
+                              f"{self.recipe.title}; set strandedness in config/config.yaml if yours differs.")
+        if strandedness is None and inferred:
+            strandedness = "auto"
+            self.notes.append("Strandedness not stated: inferred from the aligned reads (strandedness step, "
+                              "nf-core/rnaseq's thresholds), and counting uses the call; the run stops if the reads "
+                              "do not decide it. Set strandedness in config/config.yaml to override.")
+        if strandedness is None:
+            strandedness = "unstranded"
+            self.notes.append("Strandedness not stated: counted as unstranded. Most dUTP/TruSeq stranded kits "
+                              "are 'reverse'; set strandedness in config/config.yaml.")
+        return strandedness
 
     def organism_params(self, module: ModuleSpec, reference: ReferenceChoice) -> dict:
         """Parameter values that follow from the organism and annotation."""

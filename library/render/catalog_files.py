@@ -10,7 +10,7 @@ import jinja2
 
 from biopipelines.core import yaml_io
 from biopipelines.library.models import ModuleSpec, Port, PortType
-from biopipelines.library.render.config_files import SECTIONS, TOP_LEVEL
+from biopipelines.library.render.config_files import SECTIONS, top_level_notes
 
 # Left for the user to fill in: the renderer cannot know who owns the analysis.
 LICENSE_HOLDER = "<COPYRIGHT HOLDER: replace with your name or institution>"
@@ -65,7 +65,7 @@ def config_readme(templates: jinja2.Environment, notes_text: str, title: str, co
     return templates.get_template("snakemake/config_README.md.j2").render(
         title=title, samples_path=config.get("samples", "config/samples.tsv"),
         columns=[(c, _cell(notes["columns"].get(c, ""))) for c in columns],
-        top_level=_rows(top, TOP_LEVEL), sections=sections)
+        top_level=_rows(top, top_level_notes(modules)), sections=sections)
 
 
 def catalog_files(templates: jinja2.Environment, title: str, modules: list[ModuleSpec],

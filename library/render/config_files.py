@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from biopipelines.core import yaml_io
 from biopipelines.core.schemas import WorkflowPlan
-from biopipelines.library.models import ModuleSpec, PortType
+from biopipelines.library.models import ModuleSpec, PortType, infers_strandedness
 
 TOP_LEVEL = {
     "samples": "the sample sheet (tab-separated)",
@@ -20,6 +20,10 @@ TOP_LEVEL = {
     "annotation": "annotation release matching the genome build",
     "strandedness": "unstranded | forward | reverse (most dUTP/TruSeq stranded kits: reverse)",
 }
+STRANDEDNESS = ["unstranded", "forward", "reverse"]
+# where a step infers the strandedness from the reads, `auto` (its default) hands counting that step's call
+AUTO_STRANDEDNESS = ("auto (inferred from the aligned reads by the strandedness step) | unstranded | forward | "
+                     "reverse (most dUTP/TruSeq stranded kits: reverse)")
 SECTIONS = {
     "reference": "Reference files you provide: uncompressed FASTA and GTF with the same contig names. "
                  "The workflow builds every index from them.",
@@ -30,6 +34,11 @@ SECTIONS = {
                  "phenotype and covariate tables (tab-separated, FID and IID first), and `phenotype`: the column "
                  "tested (case/control coded 1 = control, 2 = case; or a quantitative trait).",
 }
+
+
+def top_level_notes(modules: list[ModuleSpec]) -> dict[str, str]:
+    """The comments of config.yaml's top-level keys for a workflow of these modules."""
+    return {**TOP_LEVEL, "strandedness": AUTO_STRANDEDNESS} if infers_strandedness(modules) else TOP_LEVEL
 
 
 def _value(value: object) -> str:
@@ -49,11 +58,12 @@ def config_yaml(config: dict, modules: list[ModuleSpec], types: dict[str, PortTy
     """config.yaml with a comment on every section and parameter."""
     by_id = {m.id: m for m in modules}
     type_notes = {t.config_key[-1]: t.description for t in types.values() if t.config_key and len(t.config_key) == 2}
+    top_level = top_level_notes(modules)
     lines = ["# Every tunable value of the workflow. Paths are relative to the directory Snakemake runs in.", ""]
     for key, value in config.items():
         if isinstance(value, dict):
             continue
-        lines.append(f"{key}: {_value(value)}" + (f"  # {TOP_LEVEL[key]}" if key in TOP_LEVEL else ""))
+        lines.append(f"{key}: {_value(value)}" + (f"  # {top_level[key]}" if key in top_level else ""))
     for key, value in config.items():
         if not isinstance(value, dict):
             continue
@@ -97,12 +107,13 @@ def _schema(value: object) -> dict:
     return {}
 
 
-def config_schema(config: dict) -> str:
+def config_schema(config: dict, auto_strandedness: bool = False) -> str:
+    """The JSON schema of config.yaml; `auto_strandedness`: a step infers the strandedness, so `auto` is valid."""
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               "description": "config/config.yaml of this workflow", **_schema(config)}
     schema["properties"]["read_layout"] = {"enum": ["paired", "single"]}
     if "strandedness" in schema["properties"]:
-        schema["properties"]["strandedness"] = {"enum": ["unstranded", "forward", "reverse"]}
+        schema["properties"]["strandedness"] = {"enum": (["auto"] if auto_strandedness else []) + STRANDEDNESS}
     for key in ("organism", "genome_build", "annotation"):
         schema["properties"][key] = {"type": ["string", "null"]}
     if "de" in config:

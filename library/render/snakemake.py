@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from biopipelines.core.schemas import WorkflowPlan
 from biopipelines.library.errors import CatalogueError
-from biopipelines.library.models import ModuleSpec, Port
+from biopipelines.library.models import ModuleSpec, Port, infers_strandedness
 from biopipelines.library.render.catalog_files import (caption_name, caption_rst, catalog_files, config_readme,
                                                        report_category)
 from biopipelines.library.render.config_files import config_schema, config_yaml, samples_schema, samples_tsv, test_dataset
@@ -111,7 +111,7 @@ class SnakemakeRenderer:
             "workflow/rules/common.smk": templates.get_template("snakemake/common.smk.j2").render(
                 design=self.recipe.samples.design, controlled=self.recipe.samples.controlled,
                 paired=self.paired),
-            "workflow/schemas/config.schema.yaml": config_schema(config),
+            "workflow/schemas/config.schema.yaml": config_schema(config, infers_strandedness(self.modules)),
             "workflow/schemas/samples.schema.yaml": samples_schema(self.columns),
             "config/config.yaml": config_yaml(config, self.modules, self.library.types),
             "config/samples.tsv": samples_tsv(self.plan.samples, self.columns),

@@ -117,7 +117,7 @@ def test_snakemake_builds_the_report_with_its_captions(tmp_path):
     library = load_library()
     files = render_workflow(library.plan("rnaseq_de", Entities(organism="human")), library)
     for output in ("deseq2/de_results.tsv", "deseq2/normalized_counts.tsv", "deseq2/plots.pdf",
-                   "multiqc/multiqc_report.html"):
+                   "multiqc/multiqc_report.html", "infer_strandedness/strandedness.tsv"):
         files[f".test/results/{output}"] = ""
     write_tree(tmp_path, files)
     result = run_in_subprocess(tmp_path, ["-s", "workflow/Snakefile", "--directory", ".test", "--report",
