@@ -32,7 +32,7 @@ print(f"{sample}: {in_peaks} of {total} filtered reads in {n_peaks} peaks", file
 with open(snakemake.output["frip"], "w") as out:  # noqa: F821
     out.write("# id: 'chip_frip'\n# section_name: 'FRiP score'\n"
               "# description: 'Fraction of filtered reads (the reads given to the peak caller) in its"
-              " own peaks; ENCODE asks for more than 0.01 for transcription factors and most histone marks'\n"
+              " own peaks; the ENCODE guidelines expect more than 0.01'\n"
               "# plot_type: 'table'\n")
     out.write("Sample\tReads\tReads in peaks\tPeaks\tFRiP\n")
     out.write(f"{sample}\t{total}\t{in_peaks}\t{n_peaks}\t{frip:.4f}\n")

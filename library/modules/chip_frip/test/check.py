@@ -22,3 +22,6 @@ def check(run: Run) -> None:
     assert int(row["Reads in peaks"]) < int(row["Reads"]) and int(row["Peaks"]) >= 1
     # the input control is not a ChIP sample, so it gets no FRiP of its own
     assert not run.path("results/chip_frip/input_1.frip_mqc.tsv").exists()
+    # MultiQC reads the table as custom content (its id names the section's data file)
+    parsed = table(run.path("results/multiqc/multiqc_report_data/multiqc_chip_frip-plot.txt"))
+    assert [r["Sample"] for r in parsed] == ["chip_1"], parsed

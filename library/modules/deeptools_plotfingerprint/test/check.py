@@ -21,3 +21,6 @@ def check(run: Run) -> None:
     assert counts[0].startswith("#plotFingerprint --outRawCounts"), counts[0]
     assert "'chip_1'" in counts[1] and "'input_1'" in counts[1], counts[1]
     assert run.path(f"{folder}/fingerprint.pdf").stat().st_size > 1000
+    # MultiQC's deepTools module parsed both files
+    sources = run.path("results/multiqc/multiqc_report_data/multiqc_sources.txt").read_text()
+    assert "fingerprint.raw_counts.tsv" in sources and "fingerprint.qc_metrics.tsv" in sources, sources
