@@ -45,6 +45,9 @@ class TestDataset:
 SMALL_GENOME = {
     "star_index": {"sjdb_overhang": syn.READ_LEN - 1, "extra": "--genomeSAindexNbases 6"},
     "macs3_callpeak": {"gsize": "50000"},
+    # deepTools steps by genome size / samples: 100 samples tile the 50 kb genome once in 500 bp bins (the default
+    # would count a 500 bp bin at every base, for minutes)
+    "deeptools_plotfingerprint": {"samples_per_bam": 100},
 }
 # A 1 kb base resolution for the 50 kb genome, and a sort buffer a small machine has.
 HIC_TINY = {"cooler_cload": {"binsize": hs.BIN}, "cooler_zoomify": {"resolutions": "1000,2000,5000"},

@@ -30,6 +30,7 @@ GENES = 24
 GENE_UP = "gene3"
 SNV = ("chr1", 12_001)  # 1-based position of the planted SNV
 PEAK = ("chr1", 20_000)  # summit of the planted ChIP enrichment
+REPLICATE_ONLY_PEAK = ("chr2", 14_000)  # a summit planted in one ChIP replicate only (consensus tests)
 DELETION = ("chr2", 8_001, 9_000)  # 1-based, inclusive: the planted homozygous 1 kb deletion (SV workflows)
 
 
@@ -224,17 +225,29 @@ def chip_reads(folder: Path, paired: bool = True, background: int = 6_000, enric
     return rows
 
 
+def chip_replicate_reads(folder: Path, paired: bool = True) -> list[dict]:
+    """Two replicates of antibody chip (both enriched around PEAK, chip_2 also around REPLICATE_ONLY_PEAK) and one
+    of antibody tf (around PEAK), all against input_1."""
+    rows = chip_reads(folder, paired)
+    for sample, antibody, extra in (("chip_2", "chip", REPLICATE_ONLY_PEAK), ("tf_1", "tf", None)):
+        r1, r2 = chip_sample(folder, sample, 1_500, paired, extra_summit=extra)
+        rows.append({"sample": sample, "antibody": antibody, "control": "input_1", "fq1": str(r1),
+                     "fq2": str(r2 or "")})
+    return rows
+
+
 def chip_sample(folder: Path, sample: str, enriched: int, paired: bool = True,
-                background: int = 6_000) -> tuple[Path, Path | None]:
-    """`background` uniform fragments plus `enriched` fragments around PEAK (0 for an input control)."""
+                background: int = 6_000, extra_summit: tuple[str, int] | None = None) -> tuple[Path, Path | None]:
+    """`background` uniform fragments plus `enriched` fragments around PEAK (0 for an input control), and as many
+    again around `extra_summit` when given (drawn after the others, so the reads without it are unchanged)."""
     ref = genome()
-    contig, summit = PEAK
     rng = random.Random(f"{sample}-chip")
     pairs = []
     for seq in ref.values():
         pairs += list(_pairs(seq, background * len(seq) // sum(CONTIGS.values()), rng))
-    starts = [min(max(0, int(rng.gauss(summit - FRAGMENT // 2, 60))), len(ref[contig]) - FRAGMENT)
-              for _ in range(enriched)]
-    pairs += list(_pairs(ref[contig], enriched, rng, starts))
+    for contig, summit in (PEAK, extra_summit) if extra_summit else (PEAK,):
+        starts = [min(max(0, int(rng.gauss(summit - FRAGMENT // 2, 60))), len(ref[contig]) - FRAGMENT)
+                  for _ in range(enriched)]
+        pairs += list(_pairs(ref[contig], enriched, rng, starts))
     rng.shuffle(pairs)
     return write_reads(folder, sample, pairs, paired)

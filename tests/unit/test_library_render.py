@@ -105,7 +105,9 @@ def test_chip_peaks_use_the_matched_control_and_treatment_samples(library):
     rule = files["workflow/rules/macs3_callpeak.smk"]
     assert 'control=control_of("results/picard_markduplicates/{sample}.bam")' in rule
     assert "-f BAMPE" in rule
-    assert "get_treatment_samples()" in files["workflow/Snakefile"]
+    # the per-ChIP peaks are gathered over the ChIP samples only (by the consensus step and, through FRiP, MultiQC)
+    assert "sample=get_treatment_samples()" in files["workflow/rules/chip_consensus.smk"]
+    assert "sample=get_treatment_samples()" in files["workflow/rules/multiqc.smk"]
     assert "def control_of(pattern):" in files["workflow/rules/common.smk"]
     _, single = render(library, "chipseq_peaks", read_layout="single")
     assert "-f BAM " in single["workflow/rules/macs3_callpeak.smk"]

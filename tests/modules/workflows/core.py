@@ -21,6 +21,8 @@ WORKFLOWS: dict[str, tuple[str, Entities, str]] = {
                           "dna"),
     "germline_freebayes": ("germline_variants", Entities(tools_requested=["freebayes", "trimmomatic"]), "dna"),
     "chipseq_bowtie2_macs": ("chipseq_peaks", Entities(tools_requested=["sambamba"]), "chip"),
+    # two replicates of one antibody and a single replicate of another (consensus peaks)
+    "chipseq_replicates": ("chipseq_peaks", Entities(tools_excluded=["step:trimming"]), "chip_replicates"),
     "atacseq_default": ("atacseq", Entities(tools_excluded=["step:trimming"]), "atac"),
     "sv_delly": ("structural_variants", Entities(tools_requested=["samtools markdup"],
                                                  tools_excluded=["step:trimming"]), "sv"),
@@ -30,7 +32,8 @@ WORKFLOWS: dict[str, tuple[str, Entities, str]] = {
 
 def _data(kind: str, folder):
     reference = syn.write_reference(folder / "reference")
-    reads = {"rna": syn.rnaseq_reads, "dna": syn.dna_reads, "chip": syn.chip_reads, "atac": syn.atac_reads,
+    reads = {"rna": syn.rnaseq_reads, "dna": syn.dna_reads, "chip": syn.chip_reads,
+             "chip_replicates": syn.chip_replicate_reads, "atac": syn.atac_reads,
              "sv": lambda folder: syn.dna_reads(folder, deletion=True)}
     rows = reads[kind](folder / "reads")
     return reference, rows
