@@ -44,6 +44,15 @@ class Gene:
     def transcript_id(self) -> str:
         return self.gene_id.replace("gene", "tx")
 
+    @property
+    def gene_name(self) -> str:
+        return gene_name(self.gene_id)
+
+
+def gene_name(gene_id: str) -> str:
+    """The GTF's gene_name of a gene: a symbol unlike its id, so tables can be checked for carrying symbols."""
+    return gene_id.replace("gene", "Toy")
+
 
 def revcomp(seq: str) -> str:
     return seq.translate(COMPLEMENT)[::-1]
@@ -82,7 +91,7 @@ def write_fasta(path: Path, seqs: dict[str, str]) -> Path:
 def write_gtf(path: Path, items: list[Gene]) -> Path:
     lines = []
     for gene in items:
-        attrs = f'gene_id "{gene.gene_id}"; transcript_id "{gene.transcript_id}"; gene_name "{gene.gene_id}";'
+        attrs = f'gene_id "{gene.gene_id}"; transcript_id "{gene.transcript_id}"; gene_name "{gene.gene_name}";'
         start, end = gene.exons[0][0], gene.exons[-1][1]
         lines.append(f'{gene.contig}\ttoy\tgene\t{start}\t{end}\t.\t+\t.\tgene_id "{gene.gene_id}";')
         lines.append(f"{gene.contig}\ttoy\ttranscript\t{start}\t{end}\t.\t+\t.\t{attrs}")

@@ -43,7 +43,8 @@ def load(files: ResultFiles) -> DeData:
     if not rows:
         raise ValueError("the DE table is empty")
     first = rows[0]
-    gene_col = "gene_id" if "gene_id" in first else next(iter(first))
+    # symbols label the plots where the table has them (DESeq2/edgeR write gene_name from the GTF)
+    gene_col = next((c for c in ("gene_name", "gene_id") if c in first), next(iter(first)))
     lfc_col, mean_col = _column(first, LFC), _column(first, MEAN)
     p_col = _column(first, PADJ) or _column(first, PVALUE)
     if lfc_col is None or p_col is None:
@@ -65,7 +66,7 @@ def _add_counts(data: DeData, files: ResultFiles) -> None:
     rows = read_tsv(path)
     if not rows:
         return
-    samples = [c for c in rows[0] if c not in ("gene_id", "gene", "")]
+    samples = [c for c in rows[0] if c not in ("gene_id", "gene_name", "gene", "")]
     matrix = np.array([[number(r[s], 0.0) for s in samples] for r in rows])
     already_log = "log" in path.name or (matrix < 0).any()  # edgeR writes log-CPM
     data.samples, data.log_counts = samples, matrix if already_log else np.log2(matrix + 1.0)

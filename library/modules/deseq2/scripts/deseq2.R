@@ -9,14 +9,28 @@ suppressPackageStartupMessages({
     library(BiocParallel)
 })
 
-# transcript -> gene table from the GTF, with version suffixes removed so Ensembl and GENCODE names both match
-read_tx2gene <- function(gtf) {
-    cols <- read.delim(gtf, header = FALSE, comment.char = "#", quote = "", stringsAsFactors = FALSE,
-                       colClasses = c("NULL", "NULL", "character", rep("NULL", 5), "character"))
-    attrs <- cols[cols[[1]] == "transcript", 2]
+# the GTF's feature types and attribute strings, read once: a GENCODE GTF is large
+read_gtf_attributes <- function(gtf) {
+    read.delim(gtf, header = FALSE, comment.char = "#", quote = "", stringsAsFactors = FALSE,
+               colClasses = c("NULL", "NULL", "character", rep("NULL", 5), "character"),
+               col.names = c("", "", "feature", rep("", 5), "attributes"))
+}
+
+# transcript -> gene table, with version suffixes removed so Ensembl and GENCODE names both match
+tx2gene <- function(gtf_attributes) {
+    attrs <- gtf_attributes$attributes[gtf_attributes$feature == "transcript"]
     tx <- sub('.*transcript_id "([^"]+)".*', "\\1", attrs)
     gene <- sub('.*gene_id "([^"]+)".*', "\\1", attrs)
     unique(data.frame(tx = sub("\\.[0-9]+$", "", tx), gene = gene))
+}
+
+# gene_id -> gene_name (nf-core/differentialabundance's features_name_col): tables carry symbols beside the ids;
+# a gene without a gene_name attribute keeps its id
+gene_names <- function(gtf_attributes, ids) {
+    attrs <- grep('gene_name "', gtf_attributes$attributes, fixed = TRUE, value = TRUE)
+    named <- sub('.*gene_id "([^"]+)".*', "\\1", attrs)
+    symbol <- setNames(sub('.*gene_name "([^"]+)".*', "\\1", attrs), named)[!duplicated(named)]
+    ifelse(ids %in% names(symbol), symbol[ids], ids)
 }
 
 # a covariate with a single level (a batch column never filled in) cannot be estimated: it is dropped, not fatal
@@ -38,10 +52,11 @@ factor_name <- contrast[1]
 coldata[[factor_name]] <- relevel(factor(coldata[[factor_name]]), ref = contrast[3])
 design <- usable_design(as.formula(snakemake@params[["design"]]), coldata, factor_name)
 
+gtf_attributes <- read_gtf_attributes(snakemake@input[["gtf"]])
 if (!is.null(snakemake@input[["quant"]])) {
     suppressPackageStartupMessages(library(tximport))
     files <- setNames(unlist(snakemake@input[["quant"]]), ids)
-    txi <- tximport(files, type = "salmon", tx2gene = read_tx2gene(snakemake@input[["gtf"]]),
+    txi <- tximport(files, type = "salmon", tx2gene = tx2gene(gtf_attributes),
                     ignoreTxVersion = TRUE, ignoreAfterBar = TRUE)
     dds <- DESeqDataSetFromTximport(txi, colData = coldata, design = design)
 } else {
@@ -69,10 +84,12 @@ res$log2FoldChange_shrunk <- shrunk$log2FoldChange
 res$lfcSE_shrunk <- shrunk$lfcSE
 res <- res[order(res$padj, na.last = TRUE), ]
 
-write.table(data.frame(gene_id = rownames(res), as.data.frame(res), check.names = FALSE),
+write.table(data.frame(gene_id = rownames(res), gene_name = gene_names(gtf_attributes, rownames(res)),
+                       as.data.frame(res), check.names = FALSE),
             snakemake@output[["results"]], sep = "\t", quote = FALSE, row.names = FALSE)
 norm <- counts(dds, normalized = TRUE)
-write.table(data.frame(gene_id = rownames(norm), norm, check.names = FALSE),
+write.table(data.frame(gene_id = rownames(norm), gene_name = gene_names(gtf_attributes, rownames(norm)), norm,
+                       check.names = FALSE),
             snakemake@output[["normalized"]], sep = "\t", quote = FALSE, row.names = FALSE)
 
 pdf(snakemake@output[["plots"]])

@@ -14,3 +14,4 @@ WORKFLOW = "rnaseq_star_deseq2"
 def check(run: Run) -> None:
     top = top_de_gene(run, "deseq2")
     assert top["gene_id"] == syn.GENE_UP and float(top["log2FoldChange"]) > 2 and float(top["padj"]) < 1e-6
+    assert top["gene_name"] == syn.gene_name(syn.GENE_UP)  # the GTF's symbol beside the id

@@ -6,14 +6,28 @@ sink(log, type = "message")
 
 suppressPackageStartupMessages(library(edgeR))
 
-# transcript -> gene table from the GTF, with version suffixes removed so Ensembl and GENCODE names both match
-read_tx2gene <- function(gtf) {
-    cols <- read.delim(gtf, header = FALSE, comment.char = "#", quote = "", stringsAsFactors = FALSE,
-                       colClasses = c("NULL", "NULL", "character", rep("NULL", 5), "character"))
-    attrs <- cols[cols[[1]] == "transcript", 2]
+# the GTF's feature types and attribute strings, read once: a GENCODE GTF is large
+read_gtf_attributes <- function(gtf) {
+    read.delim(gtf, header = FALSE, comment.char = "#", quote = "", stringsAsFactors = FALSE,
+               colClasses = c("NULL", "NULL", "character", rep("NULL", 5), "character"),
+               col.names = c("", "", "feature", rep("", 5), "attributes"))
+}
+
+# transcript -> gene table, with version suffixes removed so Ensembl and GENCODE names both match
+tx2gene <- function(gtf_attributes) {
+    attrs <- gtf_attributes$attributes[gtf_attributes$feature == "transcript"]
     tx <- sub('.*transcript_id "([^"]+)".*', "\\1", attrs)
     gene <- sub('.*gene_id "([^"]+)".*', "\\1", attrs)
     unique(data.frame(tx = sub("\\.[0-9]+$", "", tx), gene = gene))
+}
+
+# gene_id -> gene_name (nf-core/differentialabundance's features_name_col): tables carry symbols beside the ids;
+# a gene without a gene_name attribute keeps its id
+gene_names <- function(gtf_attributes, ids) {
+    attrs <- grep('gene_name "', gtf_attributes$attributes, fixed = TRUE, value = TRUE)
+    named <- sub('.*gene_id "([^"]+)".*', "\\1", attrs)
+    symbol <- setNames(sub('.*gene_name "([^"]+)".*', "\\1", attrs), named)[!duplicated(named)]
+    ifelse(ids %in% names(symbol), symbol[ids], ids)
 }
 
 ids <- unlist(snakemake@params[["samples"]])
@@ -35,11 +49,12 @@ factor_name <- contrast[1]
 coldata[[factor_name]] <- relevel(factor(coldata[[factor_name]]), ref = contrast[3])
 design <- model.matrix(usable_design(as.formula(snakemake@params[["design"]]), coldata, factor_name), data = coldata)
 
+gtf_attributes <- read_gtf_attributes(snakemake@input[["gtf"]])
 if (!is.null(snakemake@input[["quant"]])) {
     suppressPackageStartupMessages(library(tximport))
     files <- setNames(unlist(snakemake@input[["quant"]]), ids)
     # length-scaled TPMs: counts corrected for isoform length changes, usable as edgeR counts
-    txi <- tximport(files, type = "salmon", tx2gene = read_tx2gene(snakemake@input[["gtf"]]),
+    txi <- tximport(files, type = "salmon", tx2gene = tx2gene(gtf_attributes),
                     ignoreTxVersion = TRUE, ignoreAfterBar = TRUE, countsFromAbundance = "lengthScaledTPM")
     counts <- txi$counts
 } else {
@@ -66,10 +81,12 @@ qlf <- glmQLFTest(fit, coef = coefficient)
 print(summary(decideTests(qlf, p.value = snakemake@params[["alpha"]])))
 table <- topTags(qlf, n = Inf)$table
 
-write.table(data.frame(gene_id = rownames(table), table, check.names = FALSE),
+write.table(data.frame(gene_id = rownames(table), gene_name = gene_names(gtf_attributes, rownames(table)), table,
+                       check.names = FALSE),
             snakemake@output[["results"]], sep = "\t", quote = FALSE, row.names = FALSE)
 logcpm <- cpm(y, log = TRUE)
-write.table(data.frame(gene_id = rownames(logcpm), logcpm, check.names = FALSE),
+write.table(data.frame(gene_id = rownames(logcpm), gene_name = gene_names(gtf_attributes, rownames(logcpm)),
+                       logcpm, check.names = FALSE),
             snakemake@output[["normalized"]], sep = "\t", quote = FALSE, row.names = FALSE)
 
 pdf(snakemake@output[["plots"]])

@@ -14,3 +14,4 @@ WORKFLOW = "rnaseq_hisat2_edger"
 def check(run: Run) -> None:
     top = top_de_gene(run, "edger")
     assert top["gene_id"] == syn.GENE_UP and float(top["logFC"]) > 2 and float(top["FDR"]) < 1e-6
+    assert top["gene_name"] == syn.gene_name(syn.GENE_UP)  # the GTF's symbol beside the id

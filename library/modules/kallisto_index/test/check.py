@@ -13,4 +13,4 @@ WORKFLOW = "sc_kallisto"
 def check(run: Run) -> None:
     assert run.path("resources/kallisto_index/transcriptome.idx").stat().st_size > 0
     rows = [line.split("\t") for line in run.path("resources/kallisto_index/t2g.tsv").read_text().splitlines()]
-    assert rows == [[g.transcript_id, g.gene_id, g.gene_id] for g in syn.genes()]
+    assert rows == [[g.transcript_id, g.gene_id, g.gene_name] for g in syn.genes()]
