@@ -61,11 +61,22 @@ def recorded() -> dict[str, str]:
     return sexes
 
 
+def split_build() -> str:
+    """The --split-x build: as configured, or (auto) from genome_build; '' for no split."""
+    build = str(sm.params.build).strip()
+    if build != "auto":
+        return build
+    name = str(sm.params.genome_build or "").lower()
+    return {"grch38": "b38", "hg38": "b38", "grch37": "b37", "hg19": "b37", "b37": "b37"}.get(name, "")
+
+
 samples, records = vcf_samples(sm.input.vcf)
+build = split_build()
+print(f"--split-x build: {build or 'none'} (genome_build {sm.params.genome_build})", file=log, flush=True)
 f_values: dict[str, str] = {}
 x_variants = 0
 if samples and records:
-    split = ["--split-x", str(sm.params.build), "no-fail"] if str(sm.params.build).strip() else []
+    split = ["--split-x", build, "no-fail"] if build else []
     bfile = str(work / "cohort")
     done = plink("--vcf", sm.input.vcf, "--double-id", "--vcf-half-call", "m", "--vcf-filter",
                  "--biallelic-only", "strict", "--snps-only", "just-acgt", *split, *str(sm.params.extra).split(),
