@@ -83,6 +83,10 @@ def test_germline_sample_identity_checks_follow_each_caller(library):
     assert 'bam="results/gatk_bqsr/{sample}.bam"' in files["workflow/rules/gatk_sample_contamination.smk"]
     # the checks add no vcf or bam output: the stats step still reads the filtered cohort VCF
     assert "results/gatk_variantfiltration/cohort.filtered.vcf.gz" in files["workflow/rules/bcftools_stats.smk"]
+    # exomes: contamination visits only the common sites on the capture targets
+    exome = render_workflow(library.plan("germline_variants", Entities(organism="human", capture="exome")), library)
+    assert "--interval-set-rule INTERSECTION" in exome["workflow/rules/gatk_sample_contamination.smk"]
+    assert 'bed: "resources/targets.bed"' in exome["config/config.yaml"]
 
 
 def test_excluding_the_default_tool_takes_the_alternative(library):
