@@ -84,14 +84,16 @@ if samples and records:
     if done.returncode == 0:
         # polymorphic non-PAR chrX SNVs (code 23 after --split-x): the evidence behind every call
         if plink("--bfile", bfile, "--chr", "23", "--freq", "--out", str(work / "chrx")).returncode == 0:
-            x_variants = sum(1 for r in table(work / "chrx.frq") if r["MAF"] not in ("NA", "nan") and float(r["MAF"]) > 0)
+            x_variants = sum(1 for r in table(work / "chrx.frq")
+                             if r["MAF"] not in ("NA", "nan") and float(r["MAF"]) > 0)
         if x_variants >= int(sm.params.min_x_variants):
             check = plink("--bfile", bfile, "--check-sex", str(low), str(high), "--out", str(work / "sex"))
             if check.returncode == 0:
                 f_values = {r["IID"]: r["F"] for r in table(work / "sex.sexcheck")}
     else:  # no SNV passed the import filters: every sample is reported uncertain
         print("PLINK import found no usable SNVs; no sex calls", file=log, flush=True)
-print(f"{len(samples)} samples, {records} VCF records, {x_variants} polymorphic non-PAR chrX SNVs", file=log, flush=True)
+print(f"{len(samples)} samples, {records} VCF records, {x_variants} polymorphic non-PAR chrX SNVs", file=log,
+      flush=True)
 
 sheet = recorded()
 rows = []
