@@ -116,9 +116,10 @@ def execute(root: Path, modules: list[str], config: dict, targets: list[str] | N
     """Snakemake on the workflow in `root` (all of it, or `targets`; only `allowed` rules when given). With
     `system_tools_first`, Debian's /usr/bin comes before the test environment's own executables."""
     resources = [f"{m}:mem_mb={mb}" for m, mb in SMALL_MEMORY.items() if m in modules]
-    args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", "--cores", "2", "--printshellcmds", "--notemp",
-            *(["--set-resources", *resources] if resources else []), *(targets or []),
-            *(["--allowed-rules", *allowed] if allowed else [])]  # the option takes several values: keep it last
+    # targets first: --set-resources and --allowed-rules take several values and would swallow them
+    args = [str(SNAKEMAKE), "-s", "workflow/Snakefile", *(targets or []), "--cores", "2", "--printshellcmds",
+            "--notemp", *(["--set-resources", *resources] if resources else []),
+            *(["--allowed-rules", *allowed] if allowed else [])]
     path = [str(SHIMS), *(["/usr/bin"] if system_tools_first else []), os.environ.get("PATH", "")]
     env = {**os.environ, "PATH": os.pathsep.join(path)}
     done = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=timeout, env=env)

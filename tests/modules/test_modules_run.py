@@ -20,3 +20,17 @@ def test_rnaseq_de_workflow_recovers_the_planted_de_gene(runs):
 
 def test_germline_workflow_calls_the_planted_snv_in_every_sample(runs):
     module_check("bcftools_call").check(runs("germline_bcftools"))
+
+
+def test_germline_sample_identity_tables_reach_multiqc(runs):
+    """The sex and relatedness checks run on the real (two-sample, one-SNV) cohort VCF of the bcftools workflow: too
+    little evidence for a call, so both say so instead of failing, and MultiQC parses both tables."""
+    run = runs("germline_bcftools")
+    sexes = table(run.path("results/plink_sex_check/sex_check_mqc.tsv"))
+    assert [(r["Sample"], r["Inferred sex"]) for r in sexes] == [("sample_1", "uncertain"), ("sample_2", "uncertain")]
+    pairs = table(run.path("results/plink2_relatedness/relatedness_mqc.tsv"))
+    assert [(r["Pair"], r["Note"]) for r in pairs] == [("sample_1 - sample_2", "few variants")]
+    data = run.path("results/multiqc/multiqc_report_data")
+    for section in ("plink_sex_check", "plink2_relatedness"):
+        parsed = table(data / f"multiqc_{section}-plot.txt")
+        assert parsed, section

@@ -66,6 +66,29 @@ def test_alternative_callers_drop_the_gatk_joint_genotyping_steps(library):
     assert steps["call"] == "freebayes" and "combine" not in steps and "genotype" not in steps
 
 
+def test_germline_sample_identity_checks_follow_each_caller(library):
+    """Sex and relatedness read the final cohort VCF of every caller (not a per-sample or raw VCF); contamination
+    reads the recalibrated BAM and goes with the GATK path (the bcftools/FreeBayes alternatives avoid GATK)."""
+    cohort_vcf = {"gatk_haplotypecaller": "results/gatk_variantfiltration/cohort.filtered.vcf.gz",
+                      "bcftools": "results/bcftools_call/cohort.vcf.gz", "freebayes": "results/freebayes/cohort.vcf"}
+    for caller, vcf in cohort_vcf.items():
+        plan = library.plan("germline_variants", Entities(organism="human", tools_requested=[caller]))
+        steps = modules(plan)
+        assert steps["sex_check"] == "plink_sex_check" and steps["relatedness"] == "plink2_relatedness"
+        files = render_workflow(plan, library)
+        for rule in ("plink_sex_check", "plink2_relatedness"):
+            assert f'vcf="{vcf}"' in files[f"workflow/rules/{rule}.smk"], (caller, rule)
+        assert ("contamination" in steps) == (caller == "gatk_haplotypecaller"), (caller, steps)
+    files = render_workflow(library.plan("germline_variants", Entities(organism="human")), library)
+    assert 'bam="results/gatk_bqsr/{sample}.bam"' in files["workflow/rules/gatk_sample_contamination.smk"]
+    # the checks add no vcf or bam output: the stats step still reads the filtered cohort VCF
+    assert "results/gatk_variantfiltration/cohort.filtered.vcf.gz" in files["workflow/rules/bcftools_stats.smk"]
+    # exomes: contamination visits only the common sites on the capture targets
+    exome = render_workflow(library.plan("germline_variants", Entities(organism="human", capture="exome")), library)
+    assert "--interval-set-rule INTERSECTION" in exome["workflow/rules/gatk_sample_contamination.smk"]
+    assert 'bed: "resources/targets.bed"' in exome["config/config.yaml"]
+
+
 def test_excluding_the_default_tool_takes_the_alternative(library):
     plan = library.plan("rnaseq_de", Entities(tools_excluded=["STAR"]))
     assert modules(plan)["align"] == "hisat2_align"
