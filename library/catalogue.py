@@ -74,6 +74,10 @@ class Library:
                     if option.module not in self.modules:
                         raise CatalogueError(f"{self.root}/recipes/{recipe.slug}.yaml: step {step.id} names unknown "
                                              f"module {option.module!r}")
+                unknown = set(step.organisms) - {o.id for o in self.organisms}
+                if unknown:
+                    raise CatalogueError(f"{self.root}/recipes/{recipe.slug}.yaml: step {step.id} names unknown "
+                                         f"organism(s) {sorted(unknown)} (ids of references.yaml)")
         for analysis in self.analysis_types.values():
             for slug in (analysis.recipe, analysis.closest):
                 if slug is not None and slug not in self.recipes:

@@ -201,6 +201,9 @@ class RecipeStep(Strict):
     optional: bool = False
     enabled: bool = True  # for optional steps: on unless the user turns it off
     markers: list[str] = Field(default_factory=list, description="Step names the intent node uses ('trimming')")
+    organisms: list[str] = Field(default_factory=list,
+                                 description="Organism ids (references.yaml) the step applies to; empty: every "
+                                             "organism. Another stated organism skips it, with a note")
 
     @field_validator("id")
     @classmethod

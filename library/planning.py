@@ -85,6 +85,20 @@ class Planner:
             else:
                 self.choices[step.id] = Choice(step.default, "recipe default")
 
+    def organism_scope(self) -> None:
+        """A step for some organisms only (a sex check needs X and Y chromosomes) is skipped for a stated other one."""
+        name = self.entities.organism or (self.previous.organism if self.previous else None)
+        if name is None:
+            return
+        organism = self.library.organism(name)
+        for step in self.recipe.steps:
+            if not step.organisms or self.choices[step.id].module is None:
+                continue
+            if organism is None or organism.id not in step.organisms:
+                stated = organism.name if organism else name
+                self.choices[step.id] = Choice(None, f"skipped: it applies to {', '.join(step.organisms)} only, "
+                                                     f"not {stated}")
+
     # -- 2. exclusions -------------------------------------------------------------------------------------------
     def exclude(self) -> None:
         excluded_ids = set().union(*(self.library.tool_index.match(n) for n in self.entities.tools_excluded))
@@ -224,6 +238,7 @@ class Planner:
     def plan(self) -> WorkflowPlan:
         layout = self.layout()
         self.start()
+        self.organism_scope()
         self.exclude()
         pending = self.request()
         self.apply_drops()

@@ -89,6 +89,19 @@ def test_germline_sample_identity_checks_follow_each_caller(library):
     assert 'bed: "resources/targets.bed"' in exome["config/config.yaml"]
 
 
+def test_the_sex_check_is_skipped_for_organisms_without_xy_chromosomes(library):
+    """A step scoped to some organisms (recipe `organisms:`) is skipped, with a note, for another stated organism;
+    an unstated organism keeps it."""
+    for organism in ("arabidopsis", "Plasmodium falciparum"):
+        plan = library.plan("germline_variants", Entities(organism=organism))
+        steps = modules(plan)
+        assert "sex_check" not in steps and steps["relatedness"] == "plink2_relatedness"
+        assert any(note.startswith("Genetic sex against the sample sheet skipped (it applies to human, mouse, rat")
+                   for note in plan.notes), plan.notes
+    for organism in ("mouse", None):
+        assert modules(library.plan("germline_variants", Entities(organism=organism)))["sex_check"] == "plink_sex_check"
+
+
 def test_excluding_the_default_tool_takes_the_alternative(library):
     plan = library.plan("rnaseq_de", Entities(tools_excluded=["STAR"]))
     assert modules(plan)["align"] == "hisat2_align"
