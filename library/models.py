@@ -270,6 +270,9 @@ class Build(Strict):
     name: str
     annotation: str | None = None
     notes: str = ""
+    blacklist: str | None = Field(default=None, description="The ENCODE blacklist v2 file of this build in "
+                                  "github.com/Boyle-Lab/Blacklist lists/ (with how to match contig names); "
+                                  "None: no published list")
 
 
 class Organism(Strict):

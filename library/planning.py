@@ -330,8 +330,9 @@ class Planner:
             config["reference"][name] = kept_paths.get(name) or reference.paths.get(name) or f"resources/{name}"
             if name not in reference.paths and name not in kept_paths:
                 # databases and lists that do not follow from the organism (Kraken2 DB, barcode whitelist ...)
+                hint = f". {reference.hints[name]}" if name in reference.hints else ""
                 self.notes.append(f"Set reference.{name} in config/config.yaml: "
-                                  f"{self.library.types[keys[key]].description}.")
+                                  f"{self.library.types[keys[key]].description}{hint}.")
         if not {"gtf", "transcriptome"} & set(config["reference"]):
             config.pop("annotation")  # no step reads an annotation (variant calling): no GTF line to mislead
         for section, values in self.recipe.config.items():

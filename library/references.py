@@ -15,6 +15,8 @@ class ReferenceChoice(BaseModel):
     annotation: str | None = None
     macs_gsize: str | None = None
     paths: dict[str, str] = Field(default_factory=dict, description="config `reference:` section")
+    hints: dict[str, str] = Field(default_factory=dict, description="where to get a reference file the user sets "
+                                  "(config key -> what to download for this build)")
     notes: list[str] = Field(default_factory=list)
 
 
@@ -34,12 +36,15 @@ def choose_reference(organism: Organism | None, organism_name: str | None, build
         build = build_name
         annotation = None
         gsize = None
+        blacklist = None
     else:
         build = build_name or organism.default_build
         known = organism.build(build)
+        blacklist = None
         if known is not None:
             build = known.name
             annotation = known.annotation
+            blacklist = known.blacklist
             if known.notes:
                 notes.append(f"{known.name}: {known.notes}")
         else:
@@ -53,5 +58,11 @@ def choose_reference(organism: Organism | None, organism_name: str | None, build
     folder = f"reference/{_slug(build)}" if build else "reference"
     paths = {"fasta": f"{folder}/genome.fa", "gtf": f"{folder}/annotation.gtf",
              "transcriptome": f"{folder}/transcripts.fa"}
+    if build:
+        file, _, match = (blacklist or "").partition("; ")
+        blacklist = (f"For {build}: lists/{file} of github.com/Boyle-Lab/Blacklist" + (f"; {match}" if match else "")
+                     if blacklist else f"No ENCODE blacklist is published for {build}: an empty file, or a list of "
+                     "your own")
+    hints = {"blacklist": blacklist} if blacklist else {}
     return ReferenceChoice(organism=organism.id if organism else organism_name, genome_build=build,
-                           annotation=annotation, macs_gsize=gsize, paths=paths, notes=notes)
+                           annotation=annotation, macs_gsize=gsize, paths=paths, notes=notes, hints=hints)

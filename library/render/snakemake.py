@@ -38,6 +38,13 @@ def full_config(plan: WorkflowPlan, modules: list[ModuleSpec]) -> dict:
     return config
 
 
+def _on_every_sample(module: ModuleSpec, controlled: bool) -> ModuleSpec:
+    """The module as a design without controls runs it: its treatment samples are all the samples."""
+    if controlled or module.sample_set == "all":
+        return module
+    return module.model_copy(update={"sample_set": "all"})
+
+
 class SnakemakeRenderer:
     def __init__(self, plan: WorkflowPlan, library: Library) -> None:
         if plan.recipe not in library.recipes:
@@ -45,7 +52,10 @@ class SnakemakeRenderer:
         self.plan = plan
         self.library = library
         self.recipe = library.recipes[plan.recipe]
-        self.modules = [library.module(step.module) for step in plan.steps]
+        # a design without controls (ATAC-seq) has no input samples to leave out: a module run on the treatment
+        # samples (a peak filter shared with ChIP-seq) runs on every sample there
+        self.modules = [_on_every_sample(library.module(step.module), self.recipe.samples.controlled)
+                        for step in plan.steps]
         self.paired = plan.read_layout == "paired"
         self.wiring = Wiring(self.modules, library.types, plan.read_layout)
         self.columns = [c for c in self.recipe.samples.columns if self.paired or c != "fq2"]

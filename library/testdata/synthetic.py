@@ -4,7 +4,9 @@
 - a two-contig genome with a toy GTF (two-exon genes) and its spliced transcriptome;
 - RNA-seq reads: 3 control + 3 treated samples, one gene (GENE_UP) ~8x higher in treated;
 - DNA reads: two samples carrying a homozygous SNV at a known position (SNV);
-- ChIP-seq reads: a ChIP sample enriched around a known summit (PEAK) and a flat input control.
+- ChIP-seq reads: a ChIP sample enriched around a known summit (PEAK) and a flat input control; every ChIP sample
+  also carries a pile of reads at ARTEFACT, a region the toy blacklist (BLACKLIST, written with the reference)
+  covers, as collapsed repeats do in real genomes: MACS calls it, the blacklist filter must drop it.
 Reads are simulated here (the wgsim idea: uniform fragments, 0.1% substitution errors) because Debian's wgsim
 package is not available on every release; the reads are plain FASTQ, gzip-compressed.
 
@@ -31,6 +33,9 @@ GENE_UP = "gene3"
 SNV = ("chr1", 12_001)  # 1-based position of the planted SNV
 PEAK = ("chr1", 20_000)  # summit of the planted ChIP enrichment
 REPLICATE_ONLY_PEAK = ("chr2", 14_000)  # a summit planted in one ChIP replicate only (consensus tests)
+ARTEFACT = ("chr2", 4_000)  # centre of a read pile in every ChIP sample (not in the input): a blacklist artefact
+BLACKLIST = ("chr2", 3_500, 4_500)  # the toy blacklist region (BED, 0-based half-open) around ARTEFACT
+ARTEFACT_FRAGMENTS = 300  # a fifth of the planted peak's 1,500: a clear peak, but weaker than the planted one
 DELETION = ("chr2", 8_001, 9_000)  # 1-based, inclusive: the planted homozygous 1 kb deletion (SV workflows)
 
 
@@ -137,7 +142,16 @@ def write_reference(folder: Path) -> dict[str, Path]:
         "gtf": write_gtf(folder / "genes.gtf", items),
         "transcriptome": write_fasta(folder / "transcripts.fa",
                                      {g.transcript_id: transcript_seq(ref, g) for g in items}),
+        "blacklist": write_blacklist(folder / "blacklist.bed"),
     }
+
+
+def write_blacklist(path: Path) -> Path:
+    """The toy genome's blacklist: one region covering ARTEFACT (and nothing near PEAK)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    contig, start, end = BLACKLIST
+    path.write_text(f"{contig}\t{start}\t{end}\tartefact_high_signal\n")
+    return path
 
 
 def two_groups(replicates: int = 3) -> Iterator[tuple[str, str]]:
@@ -259,4 +273,14 @@ def chip_sample(folder: Path, sample: str, enriched: int, paired: bool = True,
                   for _ in range(enriched)]
         pairs += list(_pairs(ref[contig], enriched, rng, starts))
     rng.shuffle(pairs)
+    if enriched:  # the artefact pile, from its own generator and after the others: their reads are unchanged
+        pairs += list(artefact_pairs(sample, ref))
     return write_reads(folder, sample, pairs, paired)
+
+
+def artefact_pairs(sample: str, ref: dict[str, str]):
+    """ARTEFACT_FRAGMENTS fragments piled tightly (start sd 40 bp) around ARTEFACT in a ChIP sample."""
+    rng = random.Random(f"{sample}-artefact")
+    contig, centre = ARTEFACT
+    starts = [int(rng.gauss(centre - FRAGMENT // 2, 40)) for _ in range(ARTEFACT_FRAGMENTS)]
+    return _pairs(ref[contig], ARTEFACT_FRAGMENTS, rng, starts)

@@ -319,3 +319,15 @@ def test_recipe_descriptions_and_step_facts(library):
     star = next(f for f in facts if f.module == "star_align")
     assert star.version == "2.7.11b" and star.doi == "10.1093/bioinformatics/bts635"
     assert all(f.doi or f.citation for f in facts)
+
+
+def test_the_blacklist_note_names_the_builds_encode_list_or_says_there_is_none(library):
+    def note(**entities) -> str:
+        plan = library.plan("chipseq_peaks", Entities(**entities))
+        return next(n for n in plan.notes if n.startswith("Set reference.blacklist"))
+
+    assert "For GRCh38: lists/hg38-blacklist.v2.bed.gz of github.com/Boyle-Lab/Blacklist" in note(organism="human")
+    assert "lists/mm10-blacklist.v2.bed.gz" in note(organism="mouse", genome_build="mm10")
+    assert "remove the chr prefix" in note(organism="fly")  # UCSC names on an Ensembl genome
+    assert "No ENCODE blacklist is published for GRCm39: an empty file" in note(organism="mouse")
+    assert "No ENCODE blacklist is published for mRatBN7.2" in note(organism="rat")

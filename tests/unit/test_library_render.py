@@ -113,6 +113,19 @@ def test_chip_peaks_use_the_matched_control_and_treatment_samples(library):
     assert "-f BAM " in single["workflow/rules/macs3_callpeak.smk"]
 
 
+
+def test_treatment_sample_steps_run_on_every_sample_where_the_design_has_no_controls(library):
+    """The blacklist filter and FRiP run on the ChIP samples of a ChIP design, and on every sample of ATAC-seq's
+    cohort design, whose common.smk has no get_treatment_samples()."""
+    _, chip = render(library, "chipseq_peaks")
+    assert "sample=get_treatment_samples()" in chip["workflow/rules/chip_consensus.smk"]
+    assert 'peaks="results/bedtools_blacklist/{sample}.peaks.bed"' in chip["workflow/rules/chip_frip.smk"]
+    _, atac = render(library, "atacseq")
+    assert "get_treatment_samples" not in "".join(atac[f] for f in atac if f.startswith("workflow/"))
+    assert 'expand("results/chip_frip/{sample}.frip_mqc.tsv", sample=get_samples())' in \
+        atac["workflow/rules/multiqc.smk"]
+    assert 'peaks="results/macs3_atac/{sample}/{sample}.peaks.bed"' in atac["workflow/rules/bedtools_blacklist.smk"]
+
 def test_joint_genotyping_reads_genomicsdb_or_a_combined_gvcf(library):
     _, gdb = render(library, "germline_variants")
     assert "-V gendb://{input.cohort}" in gdb["workflow/rules/gatk_genotypegvcfs.smk"]

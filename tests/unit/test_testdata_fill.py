@@ -102,3 +102,50 @@ def test_dataset_groups_take_the_names_the_request_gave(tmp_path):
     sheet = [{"condition": "wild_type"}, {"condition": "knockout"}]
     assert [r["condition"] for r in _relabel_groups(ours, sheet)] == ["wild_type", "knockout"]
     assert _relabel_groups(ours, [{"condition": "x"}]) == ours  # group counts differ: left as made
+
+
+def test_chip_data_brings_the_toy_blacklist_and_an_artefact_pile_in_chip_samples_only(library, tmp_path):
+    """The ChIP dataset fills reference.blacklist with a BED covering ARTEFACT, where every ChIP sample (not the
+    input) has a pile of reads for MACS to call and the blacklist filter to drop."""
+    root = _workflow(tmp_path, library, "chipseq_peaks", sample_count=1)
+    prepare_test_data(root)
+    test = root / ".test"
+    assert empty_placeholders(test) == []
+    config = yaml.safe_load((test / "config" / "config.yaml").read_text())
+    contig, start, end = syn.BLACKLIST
+    assert (test / config["reference"]["blacklist"]).read_text().split("\t")[:3] == [contig, str(start), str(end)]
+    with (test / config["samples"]).open() as handle:
+        rows = {r["sample"]: r for r in csv.DictReader(handle, delimiter="\t")}
+    window = syn.genome()[contig][syn.ARTEFACT[1] - 400:syn.ARTEFACT[1] + 400]
+    # mate 1 of a fragment in the 800 bp window (a read with a simulated error is missed: fine for a count)
+    piled = {name: sum(read in window or syn.revcomp(read) in window for read in _reads(test / r["fq1"]))
+             for name, r in rows.items()}
+    chip = [n for n, r in rows.items() if r["control"]]
+    # about 90 background fragments start in the window; the ChIP sample has ~300 more there
+    assert chip and all(piled[n] > piled["input_1"] + 150 for n in chip) and piled["input_1"] < 150, piled
+
+
+def test_planted_peak_truth_requires_the_blacklisted_artefact_gone_from_the_filtered_peaks(tmp_path):
+    from biopipelines.library.testdata.truth import planted_peak
+
+    contig, summit = syn.PEAK
+    bl_contig, start, end = syn.BLACKLIST
+    good = f"{contig}\t{summit - 200}\t{summit + 200}\tp1\t500\t.\t40\t90\t80\t200\n"
+    artefact = f"{bl_contig}\t{start + 300}\t{end - 300}\tp2\t200\t.\t10\t30\t25\t100\n"
+    raw = tmp_path / "results" / "macs3_callpeak" / "chip_1" / "chip_1.peaks.bed"
+    kept = tmp_path / "results" / "bedtools_blacklist" / "chip_1.peaks.bed"
+    raw.parent.mkdir(parents=True)
+    kept.parent.mkdir(parents=True)
+    raw.write_text(good + artefact)
+    kept.write_text(good)
+    ok, said = planted_peak(tmp_path)
+    assert ok and "artefact" in said, said
+    kept.write_text(good + artefact)  # the filter let the artefact through
+    ok, said = planted_peak(tmp_path)
+    assert not ok and "still has a peak in the blacklisted" in said, said
+    raw.write_text(good)  # MACS never called the artefact: the filter was not tested
+    kept.write_text(good)
+    ok, said = planted_peak(tmp_path)
+    assert not ok and "not tested" in said, said
+    kept.unlink()  # no filter step (optional, left out): only the strongest-peak test
+    assert planted_peak(tmp_path)[0]

@@ -2,7 +2,8 @@
 
 Run on the `chipseq_replicates` workflow (tests/modules/workflows/core.py): chip_1 and chip_2 (antibody chip)
 are both enriched around PEAK, chip_2 also around REPLICATE_ONLY_PEAK; tf_1 (antibody tf) is a single replicate,
-which must be reported as having no consensus."""
+which must be reported as having no consensus. Every ChIP sample also has the blacklisted ARTEFACT pile: the consensus
+reads the blacklist-filtered peaks, so it has no region there."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def check(run: Run) -> None:
     planted = [r for r in rows if _covers(r, syn.PEAK)]
     assert len(planted) == 1 and planted[0][7].strip() == "chip_1,chip_2" and planted[0][4] == "2", planted
     assert not [r for r in rows if _covers(r, syn.REPLICATE_ONLY_PEAK)], rows
+    # the artefact pile is in both replicates, but the blacklist filter before the consensus removed it
+    assert not [r for r in rows if _covers(r, syn.ARTEFACT)], rows
     # the replicate-only summit was called in chip_2: it is dropped by the consensus, not missed by MACS
     own = [line.split("\t") for line in
            run.path("results/macs3_callpeak/chip_2/chip_2.peaks.bed").read_text().splitlines()]

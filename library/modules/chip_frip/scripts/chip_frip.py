@@ -1,7 +1,8 @@
-"""FRiP: the share of a ChIP sample's filtered reads that fall in its own peaks (ENCODE ChIP-seq QC).
+"""FRiP: the share of a sample's filtered reads that fall in its own peaks (ENCODE ChIP-seq and ATAC-seq QC).
 
-Both counts use the filter applied before peak calling (samtools view -F <flags> -q <mapq>), so duplicates and
-multi-mappers that MACS never saw do not dilute the score. A read counts as in a peak when it overlaps one
+Both counts use the filter applied before peak calling (samtools view -F <flags> -q <mapq>, and for ATAC-seq no
+reads on the dropped mitochondrial contigs), so duplicates, multi-mappers and chrM reads that MACS never saw do not
+dilute the score. A read counts as in a peak when it overlaps one
 (samtools view -L). Paired-end reads are counted one by one, not as fragments; the ratio is the same to within
 the few pairs whose mates straddle a peak edge.
 """
@@ -16,15 +17,26 @@ bam, peaks = snakemake.input["bam"], snakemake.input["peaks"]  # noqa: F821
 FILTER = ["-F", str(params["exclude_flags"]), "-q", str(params["min_mapq"])]
 
 
-def count(*extra):
-    out = subprocess.run(["samtools", "view", "-c", *FILTER, *extra, bam], check=True, capture_output=True, text=True)
+def count(*extra, regions=()):
+    out = subprocess.run(["samtools", "view", "-c", *FILTER, *extra, bam, *regions], check=True, capture_output=True,
+                         text=True)
     return int(out.stdout.strip())
+
+
+def kept_contigs():
+    """The BAM's contigs minus drop_contigs (none dropped: [], which counts every read, unplaced ones too)."""
+    drop = set(params["drop_contigs"])
+    if not drop:
+        return []
+    out = subprocess.run(["samtools", "idxstats", bam], check=True, capture_output=True, text=True).stdout
+    return [line.split("\t")[0] for line in out.splitlines() if line.split("\t")[0] not in drop | {"*"}]
 
 
 with open(peaks) as handle:
     n_peaks = sum(1 for line in handle if line.strip() and not line.startswith(("#", "track", "browser")))
-total = count()
+total = count(regions=kept_contigs())
 # samtools -L with an empty region file would count nothing anyway; skip the call so no peaks reads as 0 plainly
+# (peaks lie on the contigs the caller kept, so no region list is needed here)
 in_peaks = count("-L", peaks) if n_peaks else 0
 frip = in_peaks / total if total else 0.0
 print(f"{sample}: {in_peaks} of {total} filtered reads in {n_peaks} peaks", file=sys.stderr)
