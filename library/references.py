@@ -14,6 +14,7 @@ class ReferenceChoice(BaseModel):
     genome_build: str | None = None
     annotation: str | None = None
     macs_gsize: str | None = None
+    snpeff_db: str | None = None
     paths: dict[str, str] = Field(default_factory=dict, description="config `reference:` section")
     notes: list[str] = Field(default_factory=list)
 
@@ -34,9 +35,11 @@ def choose_reference(organism: Organism | None, organism_name: str | None, build
         build = build_name
         annotation = None
         gsize = None
+        snpeff_db = None
     else:
         build = build_name or organism.default_build
         known = organism.build(build)
+        snpeff_db = known.snpeff_db if known is not None else None
         if known is not None:
             build = known.name
             annotation = known.annotation
@@ -54,4 +57,4 @@ def choose_reference(organism: Organism | None, organism_name: str | None, build
     paths = {"fasta": f"{folder}/genome.fa", "gtf": f"{folder}/annotation.gtf",
              "transcriptome": f"{folder}/transcripts.fa"}
     return ReferenceChoice(organism=organism.id if organism else organism_name, genome_build=build,
-                           annotation=annotation, macs_gsize=gsize, paths=paths, notes=notes)
+                           annotation=annotation, macs_gsize=gsize, snpeff_db=snpeff_db, paths=paths, notes=notes)
