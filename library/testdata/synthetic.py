@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import gzip
 import random
+import re
+import shutil
+import subprocess
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +242,34 @@ def write_coding_gtf(path: Path) -> Path:
     with path.open("a") as handle:
         handle.write("\n".join(lines) + "\n")
     return path
+
+
+SNPEFF_DATABASE = "synthetic"
+
+
+def write_snpeff_repository(folder: Path, fasta: Path) -> Path:
+    """A SnpEff database of the synthetic genome with the CDS through the planted SNV (write_coding_gtf), built by
+    `snpEff build -gtf22` and zipped as SnpEff's repository lays it out (v<major>_<minor>/snpEff_v<major>_<minor>_
+    <database>.zip): a workflow's snpeff_download fetches it from this folder (a file: URL) instead of the internet.
+    Needs snpEff on PATH; returns the repository folder."""
+    build = folder / "build" / SNPEFF_DATABASE
+    build.mkdir(parents=True)
+    (build / "sequences.fa").write_text(fasta.read_text())
+    write_coding_gtf(build / "genes.gtf")
+    subprocess.run(["snpEff", "build", "-gtf22", "-noCheckCds", "-noCheckProtein", "-noLog",
+                    "-dataDir", str(build.parent.resolve()),
+                    "-configOption", f"{SNPEFF_DATABASE}.genome={SNPEFF_DATABASE}", SNPEFF_DATABASE],
+                   check=True, capture_output=True, timeout=300)
+    version = subprocess.run(["snpEff", "-version"], check=True, capture_output=True, text=True).stdout
+    tag = "v{}_{}".format(*re.search(r"(\d+)\.(\d+)", version).groups())
+    repository = folder / "repository"
+    archive = repository / tag / f"snpEff_{tag}_{SNPEFF_DATABASE}.zip"
+    archive.parent.mkdir(parents=True)
+    with zipfile.ZipFile(archive, "w") as handle:
+        for name in ("snpEffectPredictor.bin", "sequence.bin"):
+            handle.write(build / name, f"data/{SNPEFF_DATABASE}/{name}")
+    shutil.rmtree(folder / "build")
+    return repository
 
 
 def deleted_genome() -> dict[str, str]:
