@@ -266,7 +266,7 @@ class AnalysisType(Strict):
 class Build(Strict):
     name: str
     annotation: str | None = None
-    snpeff_db: str | None = Field(default=None, description="the prebuilt SnpEff database of the build (snpEff databases)")
+    snpeff_db: str | None = Field(default=None, description="the prebuilt SnpEff database of the build (GRCh38.105)")
     notes: str = ""
 
 
