@@ -269,6 +269,7 @@ class AnalysisType(Strict):
 class Build(Strict):
     name: str
     annotation: str | None = None
+    snpeff_db: str | None = Field(default=None, description="the prebuilt SnpEff database of the build (GRCh38.105)")
     notes: str = ""
     blacklist: str | None = Field(default=None, description="The ENCODE blacklist v2 file of this build in "
                                   "github.com/Boyle-Lab/Blacklist lists/ (with how to match contig names); "

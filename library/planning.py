@@ -338,6 +338,8 @@ class Planner:
         for section, values in self.recipe.config.items():
             if section in used_keys:
                 config[section] = {**copy.deepcopy(values), **earlier.get(section, {})}
+        if "snpeff" in used_keys:
+            config["snpeff"] = self.snpeff(reference, earlier.get("snpeff", {}) if same_build else {})
         if "de" in config:
             config["de"]["contrast"] = contrast or config["de"].get("contrast") or ["condition", "treated", "control"]
         for module in modules:
@@ -372,6 +374,16 @@ class Planner:
             self.notes.append("Strandedness not stated: counted as unstranded. Most dUTP/TruSeq stranded kits "
                               "are 'reverse'; set strandedness in config/config.yaml.")
         return strandedness
+
+    def snpeff(self, reference: ReferenceChoice, earlier: dict) -> dict:
+        """config.yaml's snpeff section: the SnpEff database of the build (kept from the previous plan of the same
+        build), or an empty name and a note where SnpEff has no prebuilt database the library knows for it."""
+        database = earlier.get("database") or reference.snpeff_db or ""
+        if not database:
+            self.notes.append(f"No prebuilt SnpEff database known for {reference.genome_build or 'this genome'}: "
+                              "set snpeff.database in config/config.yaml (`snpEff databases` lists them), or build "
+                              "one with `snpEff build -gtf22` and serve it with snpeff_download.repository.")
+        return {"database": database}
 
     def organism_params(self, module: ModuleSpec, reference: ReferenceChoice) -> dict:
         """Parameter values that follow from the organism and annotation."""

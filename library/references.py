@@ -14,6 +14,7 @@ class ReferenceChoice(BaseModel):
     genome_build: str | None = None
     annotation: str | None = None
     macs_gsize: str | None = None
+    snpeff_db: str | None = None
     paths: dict[str, str] = Field(default_factory=dict, description="config `reference:` section")
     hints: dict[str, str] = Field(default_factory=dict, description="where to get a reference file the user sets "
                                   "(config key -> what to download for this build)")
@@ -37,10 +38,12 @@ def choose_reference(organism: Organism | None, organism_name: str | None, build
         annotation = None
         gsize = None
         blacklist = None
+        snpeff_db = None
     else:
         build = build_name or organism.default_build
         known = organism.build(build)
         blacklist = None
+        snpeff_db = known.snpeff_db if known is not None else None
         if known is not None:
             build = known.name
             annotation = known.annotation
@@ -65,4 +68,5 @@ def choose_reference(organism: Organism | None, organism_name: str | None, build
                      "your own")
     hints = {"blacklist": blacklist} if blacklist else {}
     return ReferenceChoice(organism=organism.id if organism else organism_name, genome_build=build,
-                           annotation=annotation, macs_gsize=gsize, paths=paths, notes=notes, hints=hints)
+                           annotation=annotation, macs_gsize=gsize, snpeff_db=snpeff_db, paths=paths, notes=notes,
+                           hints=hints)

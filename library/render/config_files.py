@@ -30,6 +30,8 @@ SECTIONS = {
     "de": "Differential expression: design formula, contrast [factor, numerator level, reference level], "
           "FDR level.",
     "targets": "Capture targets of an exome or panel (BED; empty: whole genome) and the padding added to each.",
+    "snpeff": "SnpEff: the prebuilt database of the genome build (`snpEff databases` lists them), downloaded once "
+              "into resources/snpeff_download/.",
     "genotypes": "Genotypes (a PLINK bed/bim/fam fileset, or a VCF when the VCF import step is chosen), the "
                  "phenotype and covariate tables (tab-separated, FID and IID first), and `phenotype`: the column "
                  "tested (case/control coded 1 = control, 2 = case; or a quantitative trait).",

@@ -9,6 +9,7 @@ kept (fill.py relabels the groups).
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -81,6 +82,20 @@ def _dna(folder: Path, row: dict, rows: list[dict], paired: bool) -> tuple[Path,
     return syn.dna_sample(folder, row["sample"], paired=paired)
 
 
+def _germline(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    """The toy genome and one sample's reads per row; where snpEff is installed, also a SnpEff repository of the toy
+    genome (a CDS through the SNV), so a workflow with the annotate step on fetches that database, not a real
+    build's (fill.py sets the snpeff sections only where the workflow has them). The file: URL is relative to .test/,
+    where Snakemake runs."""
+    inputs = _per_sheet_row(_dna)(folder, rows, paired)
+    if shutil.which("snpEff") is None:
+        return inputs
+    repository = syn.write_snpeff_repository(folder / "snpeff", Path(inputs.reference["fasta"]))
+    config = {**inputs.config, "snpeff": {"database": syn.SNPEFF_DATABASE},
+              "snpeff_download": {"repository": f"file:{repository}"}}
+    return Inputs(inputs.reference, inputs.rows, config)
+
+
 def _sv(folder: Path, row: dict, rows: list[dict], paired: bool) -> tuple[Path, Path | None]:
     return syn.dna_sample(folder, row["sample"], paired=paired, deletion=True)
 
@@ -138,7 +153,7 @@ _PEAK = f"fragments enriched around {syn.PEAK[0]}:{syn.PEAK[1]} over a uniform b
 RECIPE_DATA: dict[str, TestDataset] = {
     "rnaseq_de": TestDataset(f"24 two-exon genes on a 50 kb genome; {syn.GENE_UP} ~8x higher in the sheet's "
                              "second group", _per_sheet_row(_rna), truth.planted_de_gene),
-    "germline_variants": TestDataset(f"~25x reads of a 50 kb genome, {_SNV}", _per_sheet_row(_dna),
+    "germline_variants": TestDataset(f"~25x reads of a 50 kb genome, {_SNV}", _germline,
                                      truth.planted_snv),
     "viral_consensus": TestDataset(f"~25x reads of a 50 kb genome, {_SNV}", _per_sheet_row(_dna), truth.planted_snv),
     "structural_variants": TestDataset(f"~25x reads of a 50 kb genome, every sample homozygous for a 1 kb deletion "

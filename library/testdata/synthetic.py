@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import gzip
 import random
+import re
+import shutil
+import subprocess
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,6 +206,93 @@ def snv_ref() -> str:
 
 def snv_alt() -> str:
     return BASES[(BASES.index(snv_ref()) + 1) % 4]
+
+
+# The standard genetic code, codons in TCAG order (NCBI translation table 1); `*` is a stop.
+CODE = dict(zip((a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"),
+                "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"))
+
+
+def snv_cds() -> tuple[Gene, int, int]:
+    """A coding sequence around the planted SNV, for variant annotation tests: (gene, start, end), 1-based and
+    inclusive, in the first exon of the gene the SNV lies in, on the + strand. It is the open reading frame (no
+    in-frame stop) through the SNV codon, ending with its stop codon where the exon has one in that frame."""
+    contig, pos = SNV
+    seq = genome()[contig]
+    gene = next(g for g in genes() if g.contig == contig and g.exons[0][0] <= pos <= g.exons[0][1])
+    first, last = gene.exons[0]
+    for frame in range(3):
+        codon_start = pos - (pos - first - frame) % 3
+        if CODE[seq[codon_start - 1:codon_start + 2]] == "*":
+            continue  # the SNV would sit in a stop codon: another frame
+        start = codon_start
+        while start - 3 >= first + frame and CODE[seq[start - 4:start - 1]] != "*":
+            start -= 3
+        end = codon_start + 2
+        while end + 3 <= last and CODE[seq[end - 1 + 1:end + 2 + 1]] != "*":
+            end += 3
+        if end + 3 <= last:
+            end += 3  # the stop codon closes the reading frame
+        return gene, start, end
+    raise AssertionError("no reading frame through the SNV")
+
+
+def snv_effect() -> str:
+    """The Sequence Ontology effect of the planted SNV on snv_cds(): missense, synonymous, stop_gained."""
+    contig, pos = SNV
+    seq = genome()[contig]
+    _, start, _ = snv_cds()
+    codon_start = pos - (pos - start) % 3
+    ref = seq[codon_start - 1:codon_start + 2]
+    offset = pos - codon_start
+    alt = ref[:offset] + snv_alt() + ref[offset + 1:]
+    if CODE[alt] == "*":
+        return "stop_gained"
+    return "synonymous_variant" if CODE[ref] == CODE[alt] else "missense_variant"
+
+
+def write_coding_gtf(path: Path) -> Path:
+    """The toy GTF plus CDS (and stop_codon) records of snv_cds() (GTF 2.2: the CDS excludes the stop codon)."""
+    write_gtf(path, genes())
+    gene, start, end = snv_cds()
+    seq = genome()[gene.contig]
+    attrs = f'gene_id "{gene.gene_id}"; transcript_id "{gene.transcript_id}"; gene_name "{gene.gene_id}";'
+    has_stop = CODE[seq[end - 3:end]] == "*"
+    cds_end = end - 3 if has_stop else end
+    lines = [f"{gene.contig}\ttoy\tCDS\t{start}\t{cds_end}\t.\t+\t0\t{attrs}"]
+    if has_stop:
+        lines.append(f"{gene.contig}\ttoy\tstop_codon\t{end - 2}\t{end}\t.\t+\t0\t{attrs}")
+    with path.open("a") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path
+
+
+SNPEFF_DATABASE = "synthetic"
+
+
+def write_snpeff_repository(folder: Path, fasta: Path) -> Path:
+    """A SnpEff database of the synthetic genome with the CDS through the planted SNV (write_coding_gtf), built by
+    `snpEff build -gtf22` and zipped as SnpEff's repository lays it out (v<major>_<minor>/snpEff_v<major>_<minor>_
+    <database>.zip): a workflow's snpeff_download fetches it from this folder (a file: URL) instead of the internet.
+    Needs snpEff on PATH; returns the repository folder."""
+    build = folder / "build" / SNPEFF_DATABASE
+    build.mkdir(parents=True)
+    (build / "sequences.fa").write_text(fasta.read_text())
+    write_coding_gtf(build / "genes.gtf")
+    subprocess.run(["snpEff", "build", "-gtf22", "-noCheckCds", "-noCheckProtein", "-noLog",
+                    "-dataDir", str(build.parent.resolve()),
+                    "-configOption", f"{SNPEFF_DATABASE}.genome={SNPEFF_DATABASE}", SNPEFF_DATABASE],
+                   check=True, capture_output=True, timeout=300)
+    version = subprocess.run(["snpEff", "-version"], check=True, capture_output=True, text=True).stdout
+    tag = "v{}_{}".format(*re.search(r"(\d+)\.(\d+)", version).groups())
+    repository = folder / "repository"
+    archive = repository / tag / f"snpEff_{tag}_{SNPEFF_DATABASE}.zip"
+    archive.parent.mkdir(parents=True)
+    with zipfile.ZipFile(archive, "w") as handle:
+        for name in ("snpEffectPredictor.bin", "sequence.bin"):
+            handle.write(build / name, f"data/{SNPEFF_DATABASE}/{name}")
+    shutil.rmtree(folder / "build")
+    return repository
 
 
 def deleted_genome() -> dict[str, str]:

@@ -52,6 +52,9 @@ def variants() -> list[tuple[str, str, Entities]]:
                                   Entities(tools_requested=[option.module], read_layout=layout)))
     # requests whose entities change the rendered science (issue 17): capture targets, a broad mark, a batch
     found += [("germline_variants-exome", "germline_variants", Entities(organism="human", capture="exome")),
+              # SnpEff annotation on a bcftools/FreeBayes call: their drops keep the step, which reads their VCF
+              ("germline_variants-annotate-freebayes", "germline_variants",
+               Entities(organism="human", capture="exome", tools_requested=["freebayes", "snpeff"])),
               ("chipseq_peaks-broad_mark", "chipseq_peaks", Entities(organism="human", histone_mark="H3K27me3")),
               ("rnaseq_de-batch", "rnaseq_de", Entities(organism="human", covariates=["batch"],
                                                         conditions=["KO", "WT"], sample_count=6))]

@@ -17,8 +17,9 @@ WORKFLOWS: dict[str, tuple[str, Entities, str]] = {
     "rnaseq_hisat2_edger": ("rnaseq_de", Entities(tools_requested=["hisat2", "edger"]), "rna"),
     "rnaseq_salmon_deseq2": ("rnaseq_de", Entities(tools_requested=["salmon"], tools_excluded=["step:trimming"]),
                              "rna"),
-    "germline_bcftools": ("germline_variants", Entities(tools_requested=["bcftools", "samtools markdup", "cutadapt"]),
-                          "dna"),
+    # SnpEff annotation on: its database is the synthetic genome's, from a local repository (write_snpeff_repository)
+    "germline_bcftools": ("germline_variants", Entities(tools_requested=["bcftools", "samtools markdup", "cutadapt",
+                                                                         "snpeff"]), "dna"),
     "germline_freebayes": ("germline_variants", Entities(tools_requested=["freebayes", "trimmomatic"]), "dna"),
     "chipseq_bowtie2_macs": ("chipseq_peaks", Entities(tools_requested=["sambamba"]), "chip"),
     # two replicates of one antibody and a single replicate of another (consensus peaks)
@@ -44,6 +45,12 @@ def build(name: str, tmp: pytest.TempPathFactory) -> Run:
     root = tmp.mktemp(name)
     modules = render(root, recipe, entities)
     skip_unless_installed(name, modules)
-    reference, rows = _data(kind, tmp.mktemp(f"{name}_data"))
-    config = configure(root, reference, rows)
+    data = tmp.mktemp(f"{name}_data")
+    reference, rows = _data(kind, data)
+    extra = {}
+    if "snpeff_download" in modules:
+        repository = syn.write_snpeff_repository(data / "snpeff", reference["fasta"])
+        extra = {"snpeff": {"database": syn.SNPEFF_DATABASE},
+                 "snpeff_download": {"repository": repository.resolve().as_uri()}}
+    config = configure(root, reference, rows, extra)
     return execute(root, modules, config)
