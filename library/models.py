@@ -204,6 +204,9 @@ class RecipeStep(Strict):
     organisms: list[str] = Field(default_factory=list,
                                  description="Organism ids (references.yaml) the step applies to; empty: every "
                                              "organism. Another stated organism skips it, with a note")
+    needs: list[Literal["snpeff_db"]] = Field(
+        default_factory=list, description="Per-build resources (ReferenceChoice fields) the step needs to be on by "
+                                          "default: a build without one leaves it off, with a note, unless asked for")
 
     @field_validator("id")
     @classmethod

@@ -85,19 +85,26 @@ class Planner:
             else:
                 self.choices[step.id] = Choice(step.default, "recipe default")
 
-    def organism_scope(self) -> None:
-        """A step for some organisms only (a sex check needs X and Y chromosomes) is skipped for a stated other one."""
+    def reference_scope(self) -> None:
+        """Steps that do not fit the genome: a step for some organisms only (a sex check needs X and Y chromosomes)
+        is off for a stated other one; a step needing a per-build resource (a SnpEff database) is off by default
+        where the build has none."""
         name = self.entities.organism or (self.previous.organism if self.previous else None)
-        if name is None:
-            return
-        organism = self.library.organism(name)
+        organism = self.library.organism(name) if name else None
+        reference = self.choose_reference()
         for step in self.recipe.steps:
-            if not step.organisms or self.choices[step.id].module is None:
+            if self.choices[step.id].module is None:
                 continue
-            if organism is None or organism.id not in step.organisms:
+            if step.organisms and name and (organism is None or organism.id not in step.organisms):
                 stated = organism.name if organism else name
                 self.choices[step.id] = Choice(None, f"skipped: it applies to {', '.join(step.organisms)} only, "
                                                      f"not {stated}")
+            missing = [n for n in step.needs if not getattr(reference, n)]
+            if missing and self.choices[step.id].reason == "recipe default":
+                what = " or ".join(ReferenceChoice.model_fields[n].description for n in missing)
+                self.choices[step.id] = Choice(None, f"skipped: no {what} is known for "
+                                                     f"{reference.genome_build or 'this genome'}; ask for it to set "
+                                                     "your own")
 
     # -- 2. exclusions -------------------------------------------------------------------------------------------
     def exclude(self) -> None:
@@ -238,7 +245,7 @@ class Planner:
     def plan(self) -> WorkflowPlan:
         layout = self.layout()
         self.start()
-        self.organism_scope()
+        self.reference_scope()
         self.exclude()
         pending = self.request()
         self.apply_drops()

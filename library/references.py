@@ -14,7 +14,7 @@ class ReferenceChoice(BaseModel):
     genome_build: str | None = None
     annotation: str | None = None
     macs_gsize: str | None = None
-    snpeff_db: str | None = None
+    snpeff_db: str | None = Field(default=None, description="prebuilt SnpEff database")
     paths: dict[str, str] = Field(default_factory=dict, description="config `reference:` section")
     hints: dict[str, str] = Field(default_factory=dict, description="where to get a reference file the user sets "
                                   "(config key -> what to download for this build)")

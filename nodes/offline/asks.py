@@ -122,14 +122,15 @@ def _excluded_markers(excluded: list[str]) -> set[str]:
 
 
 def steps_for_asks(asks: list[AskKind], analysis_type: str, library, excluded: list[str]) -> list[str]:
-    """`step:<marker>` requests that turn on the recipe's optional, off-by-default steps delivering an ask (Hi-C
-    loop calling): what the library can deliver is delivered when asked for. A step the user excluded stays off."""
+    """`step:<marker>` requests that turn on the recipe's optional steps delivering an ask that may be off: off by
+    default (Hi-C loop calling) or off for builds lacking a resource it needs (SnpEff annotation): what the library
+    can deliver is delivered when asked for. A step the user excluded stays off."""
     from biopipelines.library.matching import STEP_PREFIX
 
     recipe = library.recipes.get(analysis_type)
     off = _excluded_markers(excluded)
     return [STEP_PREFIX + step.markers[0] for step in (recipe.steps if recipe else [])
-            if step.optional and not step.enabled and step.markers and not off & set(step.markers)
+            if step.optional and (not step.enabled or step.needs) and step.markers and not off & set(step.markers)
             and any(_step_delivers(step, kind, library) for kind in asks)]
 
 

@@ -43,12 +43,18 @@ def test_a_follow_up_keeps_the_database_the_user_set(library):
 @pytest.mark.parametrize("caller,vcf", [
     ("gatk_variantfiltration", "results/gatk_variantfiltration/cohort.filtered.vcf.gz"),
     ("bcftools_call", "results/bcftools_call/"), ("freebayes", "results/freebayes/")])
-def test_annotate_is_off_by_default_and_reads_the_final_vcf(library, caller, vcf):
+def test_annotate_is_on_where_the_build_has_a_database_and_reads_the_final_vcf(library, caller, vcf):
+    """On by default for a build with a SnpEff database; off, with a note, for one without (TAIR10) unless asked
+    for, when it stays on with an empty database name to set."""
     tools = [] if caller == "gatk_variantfiltration" else [caller]
     default = library.plan("germline_variants", Entities(organism="human", tools_requested=tools))
-    assert "snpeff_annotate" not in [s.module for s in default.steps] and "snpeff" not in default.config
-    asked = library.plan("germline_variants", Entities(organism="human", tools_requested=[*tools, "snpeff"]))
-    modules = [s.module for s in asked.steps]
+    modules = [s.module for s in default.steps]
     assert modules.index("snpeff_annotate") > modules.index(caller)
-    rule = render_workflow(asked, library)["workflow/rules/snpeff_annotate.smk"]
+    assert default.config["snpeff"] == {"database": "GRCh38.105"}
+    rule = render_workflow(default, library)["workflow/rules/snpeff_annotate.smk"]
     assert f'vcf="{vcf}' in rule
+    plant = library.plan("germline_variants", Entities(organism="arabidopsis", tools_requested=tools))
+    assert "snpeff_annotate" not in [s.module for s in plant.steps] and "snpeff" not in plant.config
+    assert any("no prebuilt SnpEff database is known for TAIR10" in note for note in plant.notes)
+    asked = library.plan("germline_variants", Entities(organism="arabidopsis", tools_requested=[*tools, "snpeff"]))
+    assert "snpeff_annotate" in [s.module for s in asked.steps] and asked.config["snpeff"] == {"database": ""}
