@@ -43,3 +43,17 @@ def test_association_on_imputed_data_stays_gwas(classifier, text):
 def test_read_based_phasing_of_long_reads_is_not_the_phasing_ask():
     asks = {kind.id for kind in read_asks("Call variants from nanopore reads and phase the genotypes", "longread_variants")}
     assert "phased_haplotypes" not in asks
+
+
+def test_phasing_with_beagle_names_the_beagle_phasing_step():
+    """'Phase with Beagle' asks for Beagle's phasing step, not only for the tool that already imputes."""
+    from biopipelines.core.schemas import Entities
+    from biopipelines.library import load_library
+    from biopipelines.nodes.offline.lexicon import load_lexicon
+    from biopipelines.nodes.offline.tool_mentions import ToolMatcher
+
+    matcher = ToolMatcher(load_lexicon().tools)
+    requested, _ = matcher.classify("phase with Beagle and impute with Beagle against the HGDP panel")
+    assert "beagle_phase" in requested
+    plan = load_library().plan("phasing_imputation", Entities(tools_requested=requested))
+    assert [s.module for s in plan.steps][:3] == ["bcftools_impute_prep", "beagle_phase", "beagle_impute"]
