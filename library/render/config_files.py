@@ -34,7 +34,7 @@ SECTIONS = {
                  "phenotype and covariate tables (tab-separated, FID and IID first), and `phenotype`: the column "
                  "tested (case/control coded 1 = control, 2 = case; or a quantitative trait).",
     # variants of a section for workflows whose section holds other keys (see section_variant)
-    "reference_panel": "Reference files you provide: a phased haplotype reference panel (bgzipped VCF or BCF, "
+    "reference_panel": "Reference files you provide: a phased haplotype reference panel (bgzipped VCF, "
                        "indexed) and a genetic map, on the same genome build and contig names as the genotypes.",
     "genotypes_vcf": "Genotypes: the cohort as one bgzipped multi-sample VCF with its .tbi index beside it, on the "
                      "reference panel's genome build and contig names.",
