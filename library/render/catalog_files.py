@@ -10,7 +10,7 @@ import jinja2
 
 from biopipelines.core import yaml_io
 from biopipelines.library.models import ModuleSpec, Port, PortType
-from biopipelines.library.render.config_files import SECTIONS, top_level_notes
+from biopipelines.library.render.config_files import SECTIONS, section_variant, top_level_notes
 
 # Left for the user to fill in: the renderer cannot know who owns the analysis.
 LICENSE_HOLDER = "<COPYRIGHT HOLDER: replace with your name or institution>"
@@ -59,9 +59,10 @@ def config_readme(templates: jinja2.Environment, notes_text: str, title: str, co
             sections.append({"key": key, "title": f"{module.tool} (rule `{key}`)", "intro": module.description,
                              "rows": _rows(values, section_notes)})
         else:
-            key_notes = type_notes if key == "reference" else notes["sections"].get(key, {})
-            sections.append({"key": key, "title": SECTIONS.get(key, key).split(":")[0],
-                             "intro": SECTIONS.get(key, ""), "rows": _rows(values, key_notes)})
+            variant = section_variant(key, values)
+            key_notes = type_notes if key == "reference" else notes["sections"].get(variant, {})
+            sections.append({"key": key, "title": SECTIONS.get(variant, key).split(":")[0],
+                             "intro": SECTIONS.get(variant, ""), "rows": _rows(values, key_notes)})
     return templates.get_template("snakemake/config_README.md.j2").render(
         title=title, samples_path=config.get("samples", "config/samples.tsv"),
         columns=[(c, _cell(notes["columns"].get(c, ""))) for c in columns],

@@ -35,7 +35,22 @@ SECTIONS = {
     "genotypes": "Genotypes (a PLINK bed/bim/fam fileset, or a VCF when the VCF import step is chosen), the "
                  "phenotype and covariate tables (tab-separated, FID and IID first), and `phenotype`: the column "
                  "tested (case/control coded 1 = control, 2 = case; or a quantitative trait).",
+    # variants of a section for workflows whose section holds other keys (see section_variant)
+    "reference_panel": "Reference files you provide: a phased haplotype reference panel (bgzipped VCF, "
+                       "indexed) and a genetic map, on the same genome build and contig names as the genotypes.",
+    "genotypes_vcf": "Genotypes: the cohort as one bgzipped multi-sample VCF with its .tbi index beside it, on the "
+                     "reference panel's genome build and contig names.",
 }
+
+
+def section_variant(key: str, values: dict) -> str:
+    """The SECTIONS (and config_notes.yaml) entry that describes this workflow's `key` section: a reference of a
+    haplotype panel without a genome FASTA, or genotypes given as a VCF alone, have texts of their own."""
+    if key == "reference" and "panel" in values and "fasta" not in values:
+        return "reference_panel"
+    if key == "genotypes" and set(values) == {"vcf"}:
+        return "genotypes_vcf"
+    return key
 
 
 def top_level_notes(modules: list[ModuleSpec]) -> dict[str, str]:
@@ -74,10 +89,10 @@ def config_yaml(config: dict, modules: list[ModuleSpec], types: dict[str, PortTy
             comments = {name: p.description for name, p in module.params.items()}
             lines += _section(key, value, comments, f"{module.tool}: {module.description}".strip())
         elif key == "reference":
-            lines += _section(key, value, type_notes, SECTIONS[key])
+            lines += _section(key, value, type_notes, SECTIONS[section_variant(key, value)])
         else:  # an input section (genotypes): each path's comment is its port type's description
             notes = {t.config_key[-1]: t.description for t in types.values() if t.config_key and t.config_key[0] == key}
-            lines += _section(key, value, notes, SECTIONS.get(key, ""))
+            lines += _section(key, value, notes, SECTIONS.get(section_variant(key, value), ""))
     text = "\n".join(lines) + "\n"
     if yaml_io.load(text) != json.loads(json.dumps(config)):  # the comments must never change the values
         raise AssertionError("config.yaml rendering changed the configuration")

@@ -18,6 +18,7 @@ from biopipelines.library.testdata import synthetic as syn
 from biopipelines.library.testdata import synthetic_cnv as cnv
 from biopipelines.library.testdata import synthetic_gwas as gw
 from biopipelines.library.testdata import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_imputation as si
 from biopipelines.library.testdata import synthetic_metagenomics as meta
 from biopipelines.library.testdata import synthetic_pangenome as pan
 from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
@@ -118,6 +119,14 @@ def _gwas(folder: Path, rows: list[dict], paired: bool) -> Inputs:
     return Inputs({}, None, {"genotypes": genotypes, "plink2_pca": {"n_pcs": 4}, "plink2_glm": {"n_pcs": 4}})
 
 
+def _imputation(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    paths = si.write_all(folder)
+    # a toy panel of 8 founders has a tiny effective size (Beagle's human default would over-smooth it)
+    toy_ne = {"ne": 20000}
+    return Inputs({"panel": paths["panel"], "genetic_map": paths["genetic_map"]}, None,
+                  {"genotypes": {"vcf": paths["vcf"]}, "beagle_phase": toy_ne, "beagle_impute": toy_ne})
+
+
 def _amplicon(folder: Path, rows: list[dict], paired: bool) -> Inputs:
     return Inputs(meta.write_sintax_db(folder / "reference"), meta.amplicon_reads(folder / "reads"))
 
@@ -166,6 +175,10 @@ RECIPE_DATA: dict[str, TestDataset] = {
     "gwas": TestDataset(f"about 600 cases and controls from two populations (stratified), with planted QC failures "
                         f"and a duplicate sample, and one causal variant at {gw.CAUSAL}", _gwas,
                         truth.planted_association),
+    "phasing_imputation": TestDataset(f"a phased panel of {si.PANEL_SAMPLES} samples and {si.TARGET_SAMPLES} held-out "
+                                      f"samples typed at every {si.ARRAY_STEP}rd site of {sum(si.CHROMOSOMES.values())} "
+                                      "(two chromosomes, founder-mosaic haplotypes in LD), with planted QC failures",
+                                      _imputation, truth.planted_imputation),
     "amplicon_16s": TestDataset(f"2 samples of 16S V4 amplicons from {len(meta.TAXA)} planted sequence variants "
                                 "(with their taxonomy) and a planted chimera", _amplicon, truth.planted_taxa),
     "cnv_calling": TestDataset(f"4 exomes on a synthetic capture kit: {cnv.DELETION_SAMPLE} with a heterozygous "

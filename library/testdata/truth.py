@@ -13,6 +13,7 @@ from biopipelines.library.testdata import synthetic as syn
 from biopipelines.library.testdata import synthetic_cnv as cnv
 from biopipelines.library.testdata import synthetic_gwas as gw
 from biopipelines.library.testdata import synthetic_hic_somatic as hs
+from biopipelines.library.testdata import synthetic_imputation as si
 from biopipelines.library.testdata import synthetic_metagenomics as meta
 from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from biopipelines.library.testdata import synthetic_splice_methyl as sm
@@ -60,6 +61,18 @@ def planted_association(test: Path) -> tuple[bool, str]:
     if leads != [gw.CAUSAL]:
         return False, f"genome-wide lead variants in results/gwas_report/hits.tsv: {leads or 'none'}, not {gw.CAUSAL}"
     return True, f"the planted causal variant {gw.CAUSAL} leads the only genome-wide locus in results/gwas_report"
+
+
+def planted_imputation(test: Path) -> tuple[bool, str]:
+    """The imputed genotypes at the masked (untyped) sites agree with the planted truth (concordance > 0.9)."""
+    imputed = sorted((test / "results").glob("*/cohort.imputed.vcf.gz"))
+    if not imputed:
+        return False, "no results/*/cohort.imputed.vcf.gz was written"
+    rate, compared = si.concordance(imputed[0])
+    where = imputed[0].relative_to(test)
+    if compared == 0 or rate <= 0.9:
+        return False, f"{where}: imputed genotypes match the truth at {rate:.1%} of {compared} masked genotypes"
+    return True, f"{where}: imputed genotypes match the planted truth at {rate:.1%} of {compared} masked genotypes"
 
 
 def planted_taxa(test: Path) -> tuple[bool, str]:

@@ -28,7 +28,7 @@ SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 SHIMS = Path(__file__).resolve().parent / "bin"
 # Parameters for a 50 kb genome and a few thousand reads (the defaults are for human-sized data).
 TINY = SMALL_GENOME  # the toy genome's parameters, as `run --test` sets them
-SMALL_MEMORY = {"picard_markduplicates": 2000, "gatk_haplotypecaller": 2000}
+SMALL_MEMORY = {"picard_markduplicates": 2000, "gatk_haplotypecaller": 2000, "beagle_phase": 2000, "beagle_impute": 2000}
 
 
 @dataclass

@@ -27,6 +27,7 @@ REQUESTS = {
     "atacseq": "ATAC-seq of 2 paired-end mouse samples, call open chromatin peaks",
     "gwas": "Genome-wide association study of type 2 diabetes in a case-control cohort genotyped on SNP arrays "
             "(PLINK bed/bim/fam), adjusting for ancestry with principal components; Manhattan and QQ plots",
+    "phasing_imputation": "Impute genotypes of my cohort VCF against the 1000 Genomes reference panel with Beagle",
     "amplicon_16s": "16S rRNA V4 amplicon sequencing of 2 paired-end gut samples: denoise to ASVs and assign taxonomy",
     "cnv_calling": "Copy-number variant calling with CNVkit in 4 human exomes",
     "small_rnaseq": "Small RNA-seq of 3 treated and 3 control human samples: miRNA differential expression, "

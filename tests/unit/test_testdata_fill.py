@@ -18,6 +18,7 @@ from biopipelines.library import load_library
 from biopipelines.library.render.snakemake import render_workflow
 from biopipelines.library.testdata import synthetic as syn
 from biopipelines.library.testdata import synthetic_gwas as gw
+from biopipelines.library.testdata import synthetic_imputation as si
 from biopipelines.library.testdata.fill import empty_placeholders
 
 
@@ -93,6 +94,20 @@ def test_genotype_inputs_outside_the_sheet_are_filled_too(library, tmp_path):
     assert config["genotypes"]["phenotype"] == "t2d" and config["plink2_glm"]["n_pcs"] == 4
     fam = (root / ".test" / config["genotypes"]["fam"]).read_text().splitlines()
     assert len(fam) == len(gw.cohort()["samples"]) > 500
+
+
+def test_the_imputation_panel_map_and_cohort_are_filled_with_their_indexes(library, tmp_path):
+    """Phasing and imputation read a panel and a genetic map (reference section) and a cohort VCF (genotypes):
+    all three are filled, the VCFs with their tabix indexes, and Beagle gets the toy panel's effective size."""
+    root = _workflow(tmp_path, library, "phasing_imputation")
+    prepare_test_data(root)
+    test = root / ".test"
+    config = yaml.safe_load((test / "config" / "config.yaml").read_text())
+    assert empty_placeholders(test) == []
+    for path in (config["reference"]["panel"], config["genotypes"]["vcf"]):
+        assert (test / path).stat().st_size and (test / f"{path}.tbi").stat().st_size
+    assert (test / config["reference"]["genetic_map"]).read_text().split("\t")[0] in si.CHROMOSOMES
+    assert config["beagle_impute"]["ne"] == 20000
 
 
 def test_dataset_groups_take_the_names_the_request_gave(tmp_path):
