@@ -12,12 +12,13 @@ import pytest
 
 from tests.modules.harness import Run
 from tests.modules.workflows import (
-    cnv, core, gwas, hic_somatic, longread_assembly, longread_isoforms, metagenome_assembly, metagenomics, pangenome,
-    sc_fusion, smallrna_ribo, splice_methyl,
+    cnv, core, gwas, hic_somatic, longread_assembly, longread_isoforms, metagenome_assembly, metagenomics, outbreak,
+    pangenome, sc_fusion, smallrna_ribo, splice_methyl,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
-                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv, longread_isoforms, gwas)
+                                    sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv, longread_isoforms, gwas,
+                                    outbreak)
 
 
 def owners() -> dict[str, ModuleType]:
