@@ -27,7 +27,7 @@ APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc rna-star salmon hisat2 
 	libhts-dev sambamba cutadapt trimmomatic delly bedtools bowtie kallisto bustools r-bioc-dropletutils \
 	r-bioc-dexseq python3-htseq trim-galore r-bioc-dss python3-pairtools python3-cooler minimap2 sniffles cutesv \
 	filtlong nanostat spades unicycler racon prokka kraken2 vsearch r-bioc-dada2 megahit seqkit mawk gzip \
-	postgresql roary mafft snp-sites iqtree fasttree cnvkit stringtie plink1.9 plink2 snpeff shapeit4 beagle
+	postgresql roary mafft snp-sites iqtree fasttree cnvkit stringtie plink1.9 plink2 snpeff shapeit4 beagle gubbins
 
 .PHONY: install demo dev system-deps test lock test-latest
 

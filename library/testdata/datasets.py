@@ -20,6 +20,7 @@ from biopipelines.library.testdata import synthetic_gwas as gw
 from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from biopipelines.library.testdata import synthetic_imputation as si
 from biopipelines.library.testdata import synthetic_metagenomics as meta
+from biopipelines.library.testdata import synthetic_outbreak as ob
 from biopipelines.library.testdata import synthetic_pangenome as pan
 from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from biopipelines.library.testdata import synthetic_splice_methyl as sm
@@ -157,6 +158,12 @@ def _assemblies(folder: Path, rows: list[dict], paired: bool) -> Inputs:
                   {"prokka": {"extra": f"--centre X --compliant --norrna --notrna --dbdir {dbdir}"}})
 
 
+def _outbreak(folder: Path, rows: list[dict], paired: bool) -> Inputs:
+    # the cluster threshold below the planted clade distances (9-13 SNPs): the transmission pair alone clusters
+    return Inputs({"fasta": syn.write_fasta(folder / "reference" / "genome.fa", syn.genome())},
+                  ob.outbreak_reads(folder / "reads", paired), {"snp_dists": {"threshold": ob.CLUSTER_THRESHOLD}})
+
+
 _SNV = f"every sample homozygous for an SNV at {syn.SNV[0]}:{syn.SNV[1]}"
 _PEAK = f"fragments enriched around {syn.PEAK[0]}:{syn.PEAK[1]} over a uniform background; controls uniform"
 RECIPE_DATA: dict[str, TestDataset] = {
@@ -197,4 +204,8 @@ RECIPE_DATA: dict[str, TestDataset] = {
     "pangenome": TestDataset(f"{len(pan.GENOMES)} bacterial assemblies with {pan.CORE_GENES} core and "
                              f"{len(pan.ACCESSORY)} accessory genes; isolate_1 and isolate_2 form a planted clade",
                              _assemblies, truth.planted_clade),
+    "outbreak_phylogeny": TestDataset(f"{len(ob.ISOLATES)} bacterial isolates (~{ob.DEPTH}x reads) against the 50 kb "
+                                      "genome: two planted clades, a transmission pair 1 SNP apart, a recombinant "
+                                      "segment in isolate_6 and an uncovered region in isolate_5", _outbreak,
+                                      truth.planted_outbreak),
 }

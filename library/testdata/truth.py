@@ -15,6 +15,7 @@ from biopipelines.library.testdata import synthetic_gwas as gw
 from biopipelines.library.testdata import synthetic_hic_somatic as hs
 from biopipelines.library.testdata import synthetic_imputation as si
 from biopipelines.library.testdata import synthetic_metagenomics as meta
+from biopipelines.library.testdata import synthetic_outbreak as ob
 from biopipelines.library.testdata import synthetic_smallrna_ribo as srr
 from biopipelines.library.testdata import synthetic_splice_methyl as sm
 from biopipelines.library.testdata.newick import has_split, tree_splits
@@ -146,6 +147,31 @@ def planted_clade(test: Path) -> tuple[bool, str]:
     if not clade <= tree_splits(newick)[0] or not has_split(newick, clade):
         return False, f"{trees[0].relative_to(test)} does not separate the planted clade {sorted(clade)}: {newick}"
     return True, f"{trees[0].relative_to(test)} recovers the planted clade {{isolate_1, isolate_2}}"
+
+
+def planted_outbreak(test: Path) -> tuple[bool, str]:
+    """The tree separates the planted clades, and the SNP distance matrix gives the transmission pair the smallest
+    distance, exactly the planted one."""
+    trees = sorted((test / "results").glob("*/*.treefile")) + sorted((test / "results").glob("*/*.nwk"))
+    matrices = sorted((test / "results").glob("*/snp_distances.tsv"))
+    if not trees or not matrices:
+        return False, "no results/*/*.treefile (or *.nwk) and results/*/snp_distances.tsv were written"
+    newick = trees[0].read_text()
+    for clade in (ob.CLADE_A, ob.CLADE_B):
+        if not clade <= tree_splits(newick)[0] or not has_split(newick, set(clade)):
+            return False, f"{trees[0].relative_to(test)} does not separate the planted clade {sorted(clade)}: {newick}"
+    with matrices[0].open(newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t"))
+    names = rows[0][1:]
+    found = {frozenset((row[0], b)): int(v) for row in rows[1:] for b, v in zip(names, row[1:]) if row[0] != b}
+    pairs = {p: d for p, d in found.items() if p <= set(ob.ISOLATES)}
+    closest = min(pairs, key=pairs.get, default=None)
+    where = matrices[0].relative_to(test)
+    if closest != frozenset(ob.PAIR) or pairs[closest] != ob.PAIR_DISTANCE:
+        return False, (f"{where}: the closest isolates are {sorted(closest or [])} at {pairs.get(closest)} SNPs, not "
+                       f"the planted pair {sorted(ob.PAIR)} at {ob.PAIR_DISTANCE}")
+    return True, (f"{trees[0].relative_to(test)} separates the planted clades and {where} puts the planted pair "
+                  f"{sorted(ob.PAIR)} closest, {ob.PAIR_DISTANCE} SNP apart")
 
 
 def planted_snv(test: Path) -> tuple[bool, str]:

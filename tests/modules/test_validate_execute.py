@@ -35,6 +35,8 @@ REQUESTS = {
     "alternative_splicing": "Differential exon usage with DEXSeq between 3 treated and 3 control human samples",
     "hic": "Hi-C contact matrices for 2 human samples, without TAD calling",
     "pangenome": "Pan-genome and core-genome phylogeny of 4 bacterial isolate assemblies",
+    "outbreak_phylogeny": "Core-genome SNP phylogeny of 6 Klebsiella outbreak isolates (paired-end Illumina) against "
+                          "a reference genome, with recombination removal and pairwise SNP distances",
 }
 
 SYSTEM_PYTHON = {"alternative_splicing"}

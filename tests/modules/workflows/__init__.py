@@ -13,12 +13,12 @@ import pytest
 from tests.modules.harness import Run
 from tests.modules.workflows import (
     cnv, core, gwas, hic_somatic, imputation, longread_assembly, longread_isoforms, metagenome_assembly, metagenomics,
-    pangenome, sample_identity, sc_fusion, smallrna_ribo, splice_methyl,
+    outbreak, pangenome, sample_identity, sc_fusion, smallrna_ribo, splice_methyl,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (core, hic_somatic, longread_assembly, metagenome_assembly, metagenomics,
                                     sc_fusion, smallrna_ribo, splice_methyl, pangenome, cnv, longread_isoforms, gwas,
-                                    sample_identity, imputation)
+                                    sample_identity, imputation, outbreak)
 
 
 def owners() -> dict[str, ModuleType]:
