@@ -23,9 +23,10 @@ from biopipelines.library.choices import resolve_choices
 from biopipelines.library.errors import CatalogueError, UnsupportedAnalysis
 from biopipelines.library.matching import normalize, step_marker
 from biopipelines.library.models import Layout, ModuleSpec, Recipe, RecipeStep, infers_strandedness
-from biopipelines.library.references import ReferenceChoice, choose_reference
+from biopipelines.library.references import ReferenceChoice, choose_reference, snpeff_section
 from biopipelines.library.request_config import apply_request
 from biopipelines.library.samples import build_samples, clean_name, relayout
+from biopipelines.library.step_scope import out_of_scope
 from biopipelines.library.view import CatalogueView
 from biopipelines.library.wiring import Wiring
 
@@ -86,25 +87,13 @@ class Planner:
                 self.choices[step.id] = Choice(step.default, "recipe default")
 
     def reference_scope(self) -> None:
-        """Steps that do not fit the genome: a step for some organisms only (a sex check needs X and Y chromosomes)
-        is off for a stated other one; a step needing a per-build resource (a SnpEff database) is off by default
-        where the build has none."""
+        """Steps that do not fit the genome are turned off (library/step_scope.py says why)."""
         name = self.entities.organism or (self.previous.organism if self.previous else None)
+        planned = [s for s in self.recipe.steps if self.choices[s.id].module]
+        by_default = {s.id for s in planned if self.choices[s.id].reason == "recipe default"}
         organism = self.library.organism(name) if name else None
-        reference = self.choose_reference()
-        for step in self.recipe.steps:
-            if self.choices[step.id].module is None:
-                continue
-            if step.organisms and name and (organism is None or organism.id not in step.organisms):
-                stated = organism.name if organism else name
-                self.choices[step.id] = Choice(None, f"skipped: it applies to {', '.join(step.organisms)} only, "
-                                                     f"not {stated}")
-            missing = [n for n in step.needs if not getattr(reference, n)]
-            if missing and self.choices[step.id].reason == "recipe default":
-                what = " or ".join(ReferenceChoice.model_fields[n].description for n in missing)
-                self.choices[step.id] = Choice(None, f"skipped: no {what} is known for "
-                                                     f"{reference.genome_build or 'this genome'}; ask for it to set "
-                                                     "your own")
+        for step_id, reason in out_of_scope(planned, by_default, name, organism, self.choose_reference()).items():
+            self.choices[step_id] = Choice(None, reason)
 
     # -- 2. exclusions -------------------------------------------------------------------------------------------
     def exclude(self) -> None:
@@ -346,7 +335,7 @@ class Planner:
             if section in used_keys:
                 config[section] = {**copy.deepcopy(values), **earlier.get(section, {})}
         if "snpeff" in used_keys:
-            config["snpeff"] = self.snpeff(reference, earlier.get("snpeff", {}) if same_build else {})
+            config["snpeff"] = snpeff_section(reference, earlier.get("snpeff", {}) if same_build else {}, self.notes)
         if "de" in config:
             config["de"]["contrast"] = contrast or config["de"].get("contrast") or ["condition", "treated", "control"]
         for module in modules:
@@ -381,16 +370,6 @@ class Planner:
             self.notes.append("Strandedness not stated: counted as unstranded. Most dUTP/TruSeq stranded kits "
                               "are 'reverse'; set strandedness in config/config.yaml.")
         return strandedness
-
-    def snpeff(self, reference: ReferenceChoice, earlier: dict) -> dict:
-        """config.yaml's snpeff section: the SnpEff database of the build (kept from the previous plan of the same
-        build), or an empty name and a note where SnpEff has no prebuilt database the library knows for it."""
-        database = earlier.get("database") or reference.snpeff_db or ""
-        if not database:
-            self.notes.append(f"No prebuilt SnpEff database known for {reference.genome_build or 'this genome'}: "
-                              "set snpeff.database in config/config.yaml (`snpEff databases` lists them), or build "
-                              "one with `snpEff build -gtf22` and serve it with snpeff_download.repository.")
-        return {"database": database}
 
     def organism_params(self, module: ModuleSpec, reference: ReferenceChoice) -> dict:
         """Parameter values that follow from the organism and annotation."""

@@ -70,3 +70,14 @@ def choose_reference(organism: Organism | None, organism_name: str | None, build
     return ReferenceChoice(organism=organism.id if organism else organism_name, genome_build=build,
                            annotation=annotation, macs_gsize=gsize, snpeff_db=snpeff_db, paths=paths, notes=notes,
                            hints=hints)
+
+
+def snpeff_section(reference: ReferenceChoice, earlier: dict, notes: list[str]) -> dict:
+    """config.yaml's snpeff section: the SnpEff database of the build (kept from the previous plan of the same
+    build), or an empty name and a note where SnpEff has no prebuilt database the library knows for it."""
+    database = earlier.get("database") or reference.snpeff_db or ""
+    if not database:
+        notes.append(f"No prebuilt SnpEff database known for {reference.genome_build or 'this genome'}: set "
+                     "snpeff.database in config/config.yaml (`snpEff databases` lists them), or build one with "
+                     "`snpEff build -gtf22` and serve it with snpeff_download.repository.")
+    return {"database": database}
