@@ -28,48 +28,41 @@ def _slug(text: str) -> str:
 def choose_reference(organism: Organism | None, organism_name: str | None, build_name: str | None) -> ReferenceChoice:
     """Default build and annotation for the organism; a build the user named wins and keeps its spelling."""
     notes: list[str] = []
+    build, known = build_name, None
     if organism is None:
-        if organism_name:
-            notes.append(f"No default genome for organism {organism_name!r}: set the reference paths in "
-                         "config/config.yaml.")
-        else:
-            notes.append("No organism given: set the reference FASTA and annotation paths in config/config.yaml.")
-        build = build_name
-        annotation = None
-        gsize = None
-        blacklist = None
-        snpeff_db = None
+        notes.append(f"No default genome for organism {organism_name!r}: set the reference paths in config/config.yaml."
+                     if organism_name else
+                     "No organism given: set the reference FASTA and annotation paths in config/config.yaml.")
     else:
         build = build_name or organism.default_build
         known = organism.build(build)
-        blacklist = None
-        snpeff_db = known.snpeff_db if known is not None else None
-        if known is not None:
-            build = known.name
-            annotation = known.annotation
-            blacklist = known.blacklist
-            if known.notes:
-                notes.append(f"{known.name}: {known.notes}")
-        else:
-            annotation = None
+        if known is None:
             notes.append(f"{build} is not a build the library knows for {organism.name}: it is used as given; "
                          "set the annotation (GTF) path yourself.")
+        else:
+            build = known.name
+            if known.notes:
+                notes.append(f"{known.name}: {known.notes}")
         if build_name is None:
+            annotation = known.annotation if known else None
             notes.append(f"Genome build defaulted to {build} for {organism.name}"
                          + (f" with the {annotation} annotation." if annotation else "."))
-        gsize = organism.macs_gsize
     folder = f"reference/{_slug(build)}" if build else "reference"
     paths = {"fasta": f"{folder}/genome.fa", "gtf": f"{folder}/annotation.gtf",
              "transcriptome": f"{folder}/transcripts.fa"}
-    if build:
-        file, _, match = (blacklist or "").partition("; ")
-        blacklist = (f"For {build}: lists/{file} of github.com/Boyle-Lab/Blacklist" + (f"; {match}" if match else "")
-                     if blacklist else f"No ENCODE blacklist is published for {build}: an empty file, or a list of "
-                     "your own")
-    hints = {"blacklist": blacklist} if blacklist else {}
+    hints = {"blacklist": _blacklist_hint(build, known.blacklist if known else None)} if build else {}
     return ReferenceChoice(organism=organism.id if organism else organism_name, genome_build=build,
-                           annotation=annotation, macs_gsize=gsize, snpeff_db=snpeff_db, paths=paths, notes=notes,
-                           hints=hints)
+                           annotation=known.annotation if known else None,
+                           macs_gsize=organism.macs_gsize if organism else None,
+                           snpeff_db=known.snpeff_db if known else None, paths=paths, notes=notes, hints=hints)
+
+
+def _blacklist_hint(build: str, entry: str | None) -> str:
+    """Where to get the build's blacklist: references.yaml's "<file>; <how to match contig names>", or none."""
+    if not entry:
+        return f"No ENCODE blacklist is published for {build}: an empty file, or a list of your own"
+    file, _, match = entry.partition("; ")
+    return f"For {build}: lists/{file} of github.com/Boyle-Lab/Blacklist" + (f"; {match}" if match else "")
 
 
 def snpeff_section(reference: ReferenceChoice, earlier: dict, notes: list[str]) -> dict:
